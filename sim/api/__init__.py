@@ -7,69 +7,73 @@ bad member's path; ``encode`` is a single shared encoder.
 from ._shapes import ENUMS as ENUMS
 from ._shapes import SHAPES as SHAPES
 from ._shapes import Action as Action
-from ._shapes import ChannelType as ChannelType
-from ._shapes import DeliveryStatus as DeliveryStatus
-from ._shapes import MessageType as MessageType
 from ._shapes import AddressConfiguration as AddressConfiguration
-from ._shapes import EndpointSendConfiguration as EndpointSendConfiguration
 from ._shapes import ADMMessage as ADMMessage
 from ._shapes import APNSMessage as APNSMessage
-from ._shapes import BaiduMessage as BaiduMessage
-from ._shapes import DefaultMessage as DefaultMessage
-from ._shapes import DefaultPushNotificationMessage as DefaultPushNotificationMessage
-from ._shapes import RawEmail as RawEmail
-from ._shapes import SimpleEmailPart as SimpleEmailPart
-from ._shapes import MessageHeader as MessageHeader
-from ._shapes import SimpleEmail as SimpleEmail
-from ._shapes import EmailMessage as EmailMessage
-from ._shapes import GCMMessage as GCMMessage
-from ._shapes import SMSMessage as SMSMessage
-from ._shapes import VoiceMessage as VoiceMessage
-from ._shapes import DirectMessageConfiguration as DirectMessageConfiguration
-from ._shapes import Template as Template
-from ._shapes import TemplateConfiguration as TemplateConfiguration
-from ._shapes import MessageRequest as MessageRequest
-from ._shapes import EndpointMessageResult as EndpointMessageResult
-from ._shapes import MessageResult as MessageResult
-from ._shapes import MessageResponse as MessageResponse
-from ._shapes import BadRequestException as BadRequestException
-from ._shapes import InternalServerErrorException as InternalServerErrorException
-from ._shapes import PayloadTooLargeException as PayloadTooLargeException
-from ._shapes import ForbiddenException as ForbiddenException
-from ._shapes import NotFoundException as NotFoundException
-from ._shapes import MethodNotAllowedException as MethodNotAllowedException
-from ._shapes import TooManyRequestsException as TooManyRequestsException
-from ._shapes import SendUsersMessageRequest as SendUsersMessageRequest
-from ._shapes import SendUsersMessageResponse as SendUsersMessageResponse
-from ._shapes import EndpointDemographic as EndpointDemographic
-from ._shapes import EndpointLocation as EndpointLocation
-from ._shapes import EndpointUser as EndpointUser
-from ._shapes import EndpointResponse as EndpointResponse
-from ._shapes import EndpointRequest as EndpointRequest
-from ._shapes import MessageBody as MessageBody
-from ._shapes import EndpointBatchItem as EndpointBatchItem
-from ._shapes import EndpointBatchRequest as EndpointBatchRequest
-from ._shapes import EndpointsResponse as EndpointsResponse
-from ._shapes import CreateApplicationRequest as CreateApplicationRequest
 from ._shapes import ApplicationResponse as ApplicationResponse
 from ._shapes import ApplicationsResponse as ApplicationsResponse
+from ._shapes import BadRequestException as BadRequestException
+from ._shapes import BaiduMessage as BaiduMessage
+from ._shapes import ChannelType as ChannelType
+from ._shapes import CreateApplicationRequest as CreateApplicationRequest
+from ._shapes import DefaultMessage as DefaultMessage
+from ._shapes import DefaultPushNotificationMessage as DefaultPushNotificationMessage
+from ._shapes import DeliveryStatus as DeliveryStatus
+from ._shapes import DirectMessageConfiguration as DirectMessageConfiguration
+from ._shapes import EmailMessage as EmailMessage
+from ._shapes import EndpointBatchItem as EndpointBatchItem
+from ._shapes import EndpointBatchRequest as EndpointBatchRequest
+from ._shapes import EndpointDemographic as EndpointDemographic
+from ._shapes import EndpointLocation as EndpointLocation
+from ._shapes import EndpointMessageResult as EndpointMessageResult
+from ._shapes import EndpointRequest as EndpointRequest
+from ._shapes import EndpointResponse as EndpointResponse
+from ._shapes import EndpointSendConfiguration as EndpointSendConfiguration
+from ._shapes import EndpointsResponse as EndpointsResponse
+from ._shapes import EndpointUser as EndpointUser
+from ._shapes import ForbiddenException as ForbiddenException
+from ._shapes import GCMMessage as GCMMessage
+from ._shapes import InternalServerErrorException as InternalServerErrorException
+from ._shapes import MessageBody as MessageBody
+from ._shapes import MessageHeader as MessageHeader
+from ._shapes import MessageRequest as MessageRequest
+from ._shapes import MessageResponse as MessageResponse
+from ._shapes import MessageResult as MessageResult
+from ._shapes import MessageType as MessageType
+from ._shapes import MethodNotAllowedException as MethodNotAllowedException
+from ._shapes import NotFoundException as NotFoundException
+from ._shapes import PayloadTooLargeException as PayloadTooLargeException
+from ._shapes import RawEmail as RawEmail
+from ._shapes import SendUsersMessageRequest as SendUsersMessageRequest
+from ._shapes import SendUsersMessageResponse as SendUsersMessageResponse
+from ._shapes import SimpleEmail as SimpleEmail
+from ._shapes import SimpleEmailPart as SimpleEmailPart
+from ._shapes import SMSMessage as SMSMessage
+from ._shapes import Template as Template
+from ._shapes import TemplateConfiguration as TemplateConfiguration
+from ._shapes import TooManyRequestsException as TooManyRequestsException
+from ._shapes import VoiceMessage as VoiceMessage
 from .codec import decode as decode
 from .codec import decoder as decoder
 from .codec import encode as encode
 from .codec import to_builtins as to_builtins
-from .errors import PinpointError as PinpointError
+from .errors import ERROR_CLASSES as ERROR_CLASSES
 from .errors import BadRequest as BadRequest
 from .errors import Forbidden as Forbidden
-from .errors import NotFound as NotFound
-from .errors import MethodNotAllowed as MethodNotAllowed
-from .errors import PayloadTooLarge as PayloadTooLarge
-from .errors import TooManyRequests as TooManyRequests
 from .errors import InternalServerError as InternalServerError
-from .errors import ERROR_CLASSES as ERROR_CLASSES
+from .errors import MethodNotAllowed as MethodNotAllowed
+from .errors import NotFound as NotFound
+from .errors import PayloadTooLarge as PayloadTooLarge
+from .errors import PinpointError as PinpointError
+from .errors import TooManyRequests as TooManyRequests
 from .operations import OPERATIONS as OPERATIONS
 from .operations import Operation as Operation
 
 __all__ = [
+    "ENUMS",
+    "ERROR_CLASSES",
+    "OPERATIONS",
+    "SHAPES",
     "ADMMessage",
     "APNSMessage",
     "Action",
@@ -85,8 +89,6 @@ __all__ = [
     "DefaultPushNotificationMessage",
     "DeliveryStatus",
     "DirectMessageConfiguration",
-    "ENUMS",
-    "ERROR_CLASSES",
     "EmailMessage",
     "EndpointBatchItem",
     "EndpointBatchRequest",
@@ -113,13 +115,11 @@ __all__ = [
     "MethodNotAllowedException",
     "NotFound",
     "NotFoundException",
-    "OPERATIONS",
     "Operation",
     "PayloadTooLarge",
     "PayloadTooLargeException",
     "PinpointError",
     "RawEmail",
-    "SHAPES",
     "SMSMessage",
     "SendUsersMessageRequest",
     "SendUsersMessageResponse",

@@ -7,7 +7,6 @@ Pinpoint-shaped 400 naming the field, never a 500.
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any, TypeVar
 
 import msgspec
@@ -20,9 +19,15 @@ encoder = msgspec.json.Encoder()
 encode = encoder.encode
 
 
-@cache
+_decoders: dict[Any, Any] = {}
+
+
 def decoder(type_: type[T]) -> msgspec.json.Decoder[T]:
-    return msgspec.json.Decoder(type_)
+    """The one decoder of ``type_`` (built on first use)."""
+    found: msgspec.json.Decoder[T] | None = _decoders.get(type_)
+    if found is None:
+        found = _decoders[type_] = msgspec.json.Decoder(type_)
+    return found
 
 
 def decode(type_: type[T], body: bytes | bytearray | memoryview | str) -> T:
