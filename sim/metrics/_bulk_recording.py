@@ -43,7 +43,7 @@ class Batch:
             self.below += int(np.count_nonzero(us < 0))
             self.above += int(np.count_nonzero(us > self.highest_us))
             np.clip(us, 0, self.highest_us, out=us)
-            lo, hi = max(lo, 0.0), min(hi, float(self.highest_us))
+            lo, hi = min(max(lo, 0.0), self.highest_us), max(min(hi, self.highest_us), 0.0)
         self._add(us.astype(np.int64), us, int(lo), int(hi))
 
     def add_i64(self, us: npt.NDArray[np.int64]) -> None:
@@ -53,7 +53,7 @@ class Batch:
             self.below += int(np.count_nonzero(us < 0))
             self.above += int(np.count_nonzero(us > self.highest_us))
             np.clip(us, 0, self.highest_us, out=us)
-            lo, hi = max(lo, 0), min(hi, self.highest_us)
+            lo, hi = min(max(lo, 0), self.highest_us), max(min(hi, self.highest_us), 0)
         self._add(us, us.astype(np.float64), lo, hi)
 
     def _add(

@@ -40,7 +40,14 @@ def _decode_hdr(hdr_base64: str) -> Any:
     """hdrh's decode, with its assorted failures turned into one ValueError."""
     try:
         return HdrHistogram.decode(hdr_base64)
-    except (ValueError, TypeError, zlib.error, HdrCookieException, HdrLengthException) as exc:
+    except (
+        ValueError,
+        TypeError,
+        RuntimeError,
+        zlib.error,
+        HdrCookieException,
+        HdrLengthException,
+    ) as exc:
         raise ValueError(f"not an HdrHistogram V2 base64 payload: {exc!r}") from exc
 
 
