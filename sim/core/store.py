@@ -1,0 +1,359 @@
+"""Apps, endpoints and users: Pinpoint's endpoint store (reference/pinpoint.md §5), columnar.
+
+One row per endpoint in numpy columns (channel, status, opt-out, address id, user, dates), with
+Python dicts only for the id and address indexes and a sparse side table for the rarely used
+members (attributes, demographic, location, metrics), so a million endpoints stay small and the
+send rules can run vectorised over rows.
+
+Rules and decisions:
+- UpdateEndpoint is an upsert with field-level merge; each custom attribute's list is replaced,
+  others are kept. Every write sets EndpointStatus ACTIVE (a requested status is ignored, as AWS
+  does), sets EffectiveDate (the request's, else the write time) and keeps CreationDate.
+- Writing an endpoint makes the older endpoint in the app with the same address INACTIVE.
+- Endpoint ids are case-insensitive (stored and answered as first written); user ids are
+  case-sensitive (decision: the docs say nothing). Ids may not be empty or contain ``$ { }``.
+- At most 15 endpoints per user: a 16th push-type endpoint retires the user's push endpoint
+  with the oldest EffectiveDate (INACTIVE, user removed); any other 16th is a 400.
+- Limits checked before anything changes: 15 KB per endpoint (its JSON), attribute names 50 and
+  values 100 characters, 50 values per attribute, 250 distinct names per app for each of
+  Attributes, User.UserAttributes and Metrics (decision: the three are counted separately),
+  OptOut is "ALL" or "NONE". A rejected write changes nothing.
+- Times are seconds on the driver's clock; dates are rendered as ISO 8601 from ``epoch_unix_s``.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import TypeVar
+
+import msgspec
+import numpy as np
+
+from sim.api import (
+    ChannelType,
+    EndpointBatchItem,
+    EndpointDemographic,
+    EndpointLocation,
+    EndpointRequest,
+    EndpointResponse,
+    EndpointUser,
+    encode,
+)
+from sim.api.errors import BadRequest, NotFound
+
+from .channel_types import CHANNEL_TYPES, CODE, IS_PUSH
+from .columns import Column
+
+MAX_ENDPOINTS_PER_USER = 15
+MAX_ENDPOINT_BYTES = 15 * 1024
+MAX_ATTRIBUTE_NAME_CHARS = 50
+MAX_ATTRIBUTE_VALUE_CHARS = 100
+MAX_VALUES_PER_ATTRIBUTE = 50
+MAX_ATTRIBUTES_PER_APP = 250
+NO_CHANNEL = 255
+
+EndpointWrite = EndpointRequest | EndpointBatchItem
+
+
+class _Sparse(msgspec.Struct, gc=False):
+    """The members most endpoints never set, kept off the columns."""
+
+    attributes: dict[str, list[str]] | None = None
+    demographic: EndpointDemographic | None = None
+    location: EndpointLocation | None = None
+    metrics: dict[str, float] | None = None
+    request_id: str | None = None
+    user_attributes: dict[str, list[str]] | None = None
+
+
+def iso8601(unix_s: float) -> str:
+    return datetime.fromtimestamp(unix_s, UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
+
+
+def check_id(kind: str, value: str) -> None:
+    if not value:
+        raise BadRequest(f"{kind} must not be empty")
+    if any(c in value for c in "${}"):
+        raise BadRequest(f"{kind} '{value}' contains an invalid character: '$', '{{' and '}}' "
+                         "are not allowed")
+
+
+def _check_attributes(field: str, attributes: dict[str, list[str]] | None) -> None:
+    for name, values in (attributes or {}).items():
+        if len(name) > MAX_ATTRIBUTE_NAME_CHARS:
+            raise BadRequest(f"{field} name '{name[:60]}' has {len(name)} characters; the limit "
+                             f"is {MAX_ATTRIBUTE_NAME_CHARS}")
+        if len(values) > MAX_VALUES_PER_ATTRIBUTE:
+            raise BadRequest(f"{field}.{name} has {len(values)} values; the limit is "
+                             f"{MAX_VALUES_PER_ATTRIBUTE}")
+        for value in values:
+            if len(value) > MAX_ATTRIBUTE_VALUE_CHARS:
+                raise BadRequest(f"{field}.{name} has a value of {len(value)} characters; the "
+                                 f"limit is {MAX_ATTRIBUTE_VALUE_CHARS}")
+
+
+class AppStore:
+    """The endpoints and users of one app."""
+
+    def __init__(self, app_id: str, name: str, created_s: float,
+                 tags: dict[str, str] | None = None) -> None:
+        self.app_id, self.name, self.created_s, self.tags = app_id, name, created_s, tags
+        self.index: dict[str, int] = {}
+        self.ids: list[str] = []
+        self.channel = Column(np.uint8, NO_CHANNEL)
+        self.active = Column(np.bool_, False)
+        self.opted_out = Column(np.bool_, False)
+        self.deleted = Column(np.bool_, False)
+        self.address_id = Column(np.int64, -1)
+        self.user_row = Column(np.int32, -1)
+        self.created_s_col = Column(np.float64, 0.0)
+        self.effective_s = Column(np.float64, 0.0)
+        self.addresses: list[str] = []
+        self.address_index: dict[str, int] = {}
+        self.latest_row_of_address = Column(np.int64, -1)
+        self.user_index: dict[str, int] = {}
+        self.user_ids: list[str] = []
+        self.user_rows: list[list[int]] = []
+        self.sparse: dict[int, _Sparse] = {}
+        self.attribute_names: dict[str, set[str]] = {"Attributes": set(),
+                                                     "User.UserAttributes": set(),
+                                                     "Metrics": set()}
+
+    # -- lookups -------------------------------------------------------------------------
+
+    def row_of(self, endpoint_id: str) -> int:
+        row = self.index.get(endpoint_id.lower(), -1)
+        if row < 0:
+            raise NotFound(f"Resource not found: endpoint '{endpoint_id}' in app {self.app_id}")
+        return row
+
+    def intern_address(self, address: str) -> int:
+        found = self.address_index.get(address)
+        if found is not None:
+            return found
+        self.addresses.append(address)
+        self.latest_row_of_address.append(-1)
+        self.address_index[address] = len(self.addresses) - 1
+        return len(self.addresses) - 1
+
+    def is_push_row(self, row: int) -> bool:
+        code = int(self.channel[row])
+        return code != NO_CHANNEL and bool(IS_PUSH[code])
+
+    def rows_of_user(self, user_id: str) -> list[int]:
+        user = self.user_index.get(user_id, -1)
+        return list(self.user_rows[user]) if user >= 0 else []
+
+    # -- writes --------------------------------------------------------------------------
+
+    def check_write(self, endpoint_id: str, write: EndpointWrite) -> None:
+        """Every limit of one write, before anything changes."""
+        check_id("Endpoint Id", endpoint_id)
+        size = len(encode(write))
+        if size > MAX_ENDPOINT_BYTES:
+            raise BadRequest(f"Endpoint '{endpoint_id}' is {size} bytes; the limit is "
+                             f"{MAX_ENDPOINT_BYTES} bytes (15 KB)")
+        if write.OptOut is not None and write.OptOut not in ("ALL", "NONE"):
+            raise BadRequest(f"OptOut must be 'ALL' or 'NONE', not '{write.OptOut}'")
+        user = write.User
+        if user is not None and user.UserId is not None:
+            check_id("User.UserId", user.UserId)
+        for field, names in (("Attributes", write.Attributes),
+                             ("User.UserAttributes", user.UserAttributes if user else None),
+                             ("Metrics", write.Metrics)):
+            if field != "Metrics":
+                _check_attributes(field, names)  # type: ignore[arg-type]
+            if names:
+                known = self.attribute_names[field]
+                total = len(known | names.keys())
+                if total > MAX_ATTRIBUTES_PER_APP:
+                    raise BadRequest(f"{field}: the app would have {total} distinct names; the "
+                                     f"limit is {MAX_ATTRIBUTES_PER_APP} per app")
+        if write.EffectiveDate is not None:
+            _parse_date(write.EffectiveDate)
+
+    def check_user_capacity(self, writes: Sequence[tuple[str, EndpointWrite]]) -> None:
+        """The 15-endpoints-per-user rule for a batch applied in order, without applying it."""
+        members: dict[str, list[tuple[bool, str]]] = {}  # user -> [(is_push, endpoint key)]
+        for endpoint_id, write in writes:
+            key = endpoint_id.lower()
+            row = self.index.get(key, -1)
+            old_user = self.user_ids[self.user_row[row]] if row >= 0 and self.user_row[row] >= 0 \
+                else None
+            new_user = write.User.UserId if write.User and write.User.UserId else old_user
+            channel = write.ChannelType
+            is_push = bool(IS_PUSH[CODE[channel]]) if channel is not None else (
+                row >= 0 and self.is_push_row(row))
+            for uid in {old_user, new_user} - {None}:
+                assert uid is not None
+                if uid not in members:
+                    members[uid] = [(self.is_push_row(r), self.ids[r].lower())
+                                    for r in self.rows_of_user(uid)]
+            if old_user is not None and old_user != new_user:
+                members[old_user] = [m for m in members[old_user] if m[1] != key]
+            if new_user is None:
+                continue
+            current = [m for m in members[new_user] if m[1] != key]
+            if len(current) >= MAX_ENDPOINTS_PER_USER:
+                pushes = [m for m in current if m[0]]
+                if not is_push or not pushes:
+                    raise BadRequest("Exceeded maximum endpoint per user count: "
+                                     f"{MAX_ENDPOINTS_PER_USER} (user '{new_user}')")
+                current.remove(pushes[0])
+            members[new_user] = [*current, (is_push, key)]
+
+    def upsert(self, endpoint_id: str, write: EndpointWrite, now_s: float, epoch_unix_s: float
+               ) -> int:
+        """Apply one already-checked write; returns the row."""
+        key = endpoint_id.lower()
+        row = self.index.get(key, -1)
+        if row < 0:
+            row = self._new_row(endpoint_id, now_s)
+        if write.ChannelType is not None:
+            self.channel[row] = CODE[write.ChannelType]
+        if write.OptOut is not None:
+            self.opted_out[row] = write.OptOut == "ALL"
+        self.effective_s[row] = (_parse_date(write.EffectiveDate) - epoch_unix_s
+                                 if write.EffectiveDate is not None else now_s)
+        self.active[row] = True
+        self._merge_sparse(row, write)
+        if write.Address is not None:
+            self._set_address(row, write.Address)
+        elif self.address_id[row] >= 0:
+            self._retire_older_same_address(row, int(self.address_id[row]))
+        if write.User is not None and write.User.UserId is not None:
+            self._set_user(row, write.User.UserId)
+        return row
+
+    def _new_row(self, endpoint_id: str, now_s: float) -> int:
+        row = len(self.ids)
+        self.ids.append(endpoint_id)
+        self.index[endpoint_id.lower()] = row
+        for col in (self.channel, self.active, self.opted_out, self.deleted, self.address_id,
+                    self.user_row, self.effective_s):
+            col.append()
+        self.created_s_col.append(now_s)
+        return row
+
+    def _set_address(self, row: int, address: str) -> None:
+        aid = self.intern_address(address)
+        self.address_id[row] = aid
+        self._retire_older_same_address(row, aid)
+
+    def _retire_older_same_address(self, row: int, aid: int) -> None:
+        previous = int(self.latest_row_of_address[aid])
+        if previous >= 0 and previous != row and not self.deleted[previous] \
+                and self.address_id[previous] == aid:
+            self.active[previous] = False
+        self.latest_row_of_address[aid] = row
+
+    def _set_user(self, row: int, user_id: str) -> None:
+        old = int(self.user_row[row])
+        if old >= 0 and self.user_ids[old] == user_id:
+            return
+        if old >= 0:
+            self.user_rows[old].remove(row)
+        user = self.user_index.get(user_id, -1)
+        if user < 0:
+            user = len(self.user_ids)
+            self.user_ids.append(user_id)
+            self.user_rows.append([])
+            self.user_index[user_id] = user
+        members = self.user_rows[user]
+        if len(members) >= MAX_ENDPOINTS_PER_USER:  # checked: a push endpoint can be retired
+            pushes = [r for r in members if self.is_push_row(r)]
+            oldest = min(pushes, key=lambda r: (self.effective_s[r], r))
+            members.remove(oldest)
+            self.user_row[oldest] = -1
+            self.active[oldest] = False
+        members.append(row)
+        self.user_row[row] = user
+
+    def _merge_sparse(self, row: int, write: EndpointWrite) -> None:
+        user_attrs = write.User.UserAttributes if write.User is not None else None
+        if not (write.Attributes or write.Demographic or write.Location or write.Metrics
+                or write.RequestId or user_attrs):
+            return
+        sparse = self.sparse.setdefault(row, _Sparse())
+        if write.Attributes:
+            sparse.attributes = {**(sparse.attributes or {}), **write.Attributes}
+            self.attribute_names["Attributes"].update(write.Attributes)
+        if write.Metrics:
+            sparse.metrics = {**(sparse.metrics or {}), **write.Metrics}
+            self.attribute_names["Metrics"].update(write.Metrics)
+        if user_attrs:
+            sparse.user_attributes = {**(sparse.user_attributes or {}), **user_attrs}
+            self.attribute_names["User.UserAttributes"].update(user_attrs)
+        if write.Demographic is not None:
+            sparse.demographic = _merge_struct(sparse.demographic, write.Demographic)
+        if write.Location is not None:
+            sparse.location = _merge_struct(sparse.location, write.Location)
+        if write.RequestId is not None:
+            sparse.request_id = write.RequestId
+
+    def delete(self, row: int) -> None:
+        self.deleted[row] = True
+        self.active[row] = False
+        del self.index[self.ids[row].lower()]
+        user = int(self.user_row[row])
+        if user >= 0:
+            self.user_rows[user].remove(row)
+            self.user_row[row] = -1
+        self.sparse.pop(row, None)
+
+    # -- reads ---------------------------------------------------------------------------
+
+    def response(self, row: int, epoch_unix_s: float) -> EndpointResponse:
+        sparse = self.sparse.get(row) or _EMPTY_SPARSE
+        code = int(self.channel[row])
+        aid = int(self.address_id[row])
+        user = int(self.user_row[row])
+        user_struct = None
+        if user >= 0 or sparse.user_attributes:
+            user_struct = EndpointUser(UserId=self.user_ids[user] if user >= 0 else None,
+                                       UserAttributes=sparse.user_attributes)
+        return EndpointResponse(
+            Address=self.addresses[aid] if aid >= 0 else None,
+            ApplicationId=self.app_id,
+            Attributes=sparse.attributes,
+            ChannelType=CHANNEL_TYPES[code] if code != NO_CHANNEL else None,
+            CohortId=str(zlib.crc32(self.ids[row].lower().encode()) % 100),
+            CreationDate=iso8601(epoch_unix_s + float(self.created_s_col[row])),
+            Demographic=sparse.demographic,
+            EffectiveDate=iso8601(epoch_unix_s + float(self.effective_s[row])),
+            EndpointStatus="ACTIVE" if self.active[row] else "INACTIVE",
+            Id=self.ids[row],
+            Location=sparse.location,
+            Metrics=sparse.metrics,
+            OptOut="ALL" if self.opted_out[row] else "NONE",
+            RequestId=sparse.request_id,
+            User=user_struct,
+        )
+
+    def live_rows(self) -> Iterable[int]:
+        return self.index.values()
+
+
+_EMPTY_SPARSE = _Sparse()
+
+
+_S = TypeVar("_S", EndpointDemographic, EndpointLocation)
+
+
+def _merge_struct(old: _S | None, new: _S) -> _S:
+    """Field-level merge of two Structs of one type: the new one's non-None fields win."""
+    if old is None:
+        return new
+    changes = {f: v for f in new.__struct_fields__ if (v := getattr(new, f)) is not None}
+    return msgspec.structs.replace(old, **changes)
+
+
+def _parse_date(text: str) -> float:
+    try:
+        return datetime.fromisoformat(text).timestamp()
+    except ValueError:
+        raise BadRequest(f"EffectiveDate '{text}' is not an ISO 8601 date") from None
+
+__all__ = ["AppStore", "ChannelType", "EndpointWrite", "check_id", "iso8601"]

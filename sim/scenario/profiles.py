@@ -1,0 +1,55 @@
+"""Channel profile files: ``[channels.<ChannelType>]`` tables of latency, failures, limits, pool.
+
+Profiles are data (scenarios/profiles/*.toml), never constants in code. A profile is named by a
+path, or by a bare name looked up as ``<name>.toml`` in ``scenarios/profiles/`` of the working
+directory (and of any extra directories given), so a fresh clone finds the shipped ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from sim.api import ChannelType
+from sim.channels import ChannelProfile
+
+SHIPPED_PROFILES_DIR = Path("scenarios") / "profiles"
+_CHANNEL_NAMES = frozenset(ct.value for ct in ChannelType)
+
+
+class ProfileFile(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A file of channel profiles keyed by ChannelType (``APNS``, ``GCM``, ``SMS``...)."""
+
+    description: str = ""
+    channels: dict[str, ChannelProfile]
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.channels) - _CHANNEL_NAMES)
+        if unknown:
+            raise ValueError(f"unknown channel type {unknown[0]!r} in `channels`; expected one "
+                             f"of {', '.join(sorted(_CHANNEL_NAMES))}")
+
+
+def find_profile(name: str, search: Iterable[Path] = ()) -> Path:
+    """The file of a profile given by path or by name."""
+    direct = Path(name)
+    if direct.suffix == ".toml" and direct.is_file():
+        return direct
+    for folder in (*search, SHIPPED_PROFILES_DIR):
+        candidate = Path(folder) / f"{name}.toml"
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(f"channel profile {name!r} not found (looked for {name}.toml in "
+                            f"{', '.join(str(p) for p in (*search, SHIPPED_PROFILES_DIR))})")
+
+
+def load_channel_profiles(source: str | Path | Mapping[str, Any],
+                          search: Iterable[Path] = ()) -> dict[str, ChannelProfile]:
+    """Channel profiles from a TOML file (path or profile name) or an inline mapping."""
+    if isinstance(source, Mapping):
+        return msgspec.convert(dict(source), ProfileFile).channels
+    path = find_profile(str(source), search)
+    return msgspec.toml.decode(path.read_bytes(), type=ProfileFile).channels
