@@ -423,6 +423,15 @@ class ContentResolver:
                 append(self.for_recipient(channel_type, recipient))
         return resolved
 
+    def resolve_uncached(
+        self, channel_type: ChannelType, recipient: RecipientConfig | None = None
+    ) -> ResolvedContent:
+        """The general path, without caches or shortcuts: what the fast paths must equal."""
+        context = self._context
+        if recipient is not None and recipient.Context:
+            context = MappingProxyType({**self._context, **recipient.Context})
+        return self._render(_plan_for(self._config, channel_type), recipient, context)
+
     def _plan(self, channel_type: ChannelType) -> _Plan:
         plan = self._plans.get(channel_type)
         if plan is None:
