@@ -22,7 +22,8 @@ Decisions where reference §4 is silent:
   else ``EmailMessage.Body``, else ``DefaultMessage.Body``. With both parts, ``body`` is the text
   part and the HTML part is still rendered and counted in ``payload_bytes``. A ``BodyOverride``
   replaces both parts. ``RawEmail`` is the email channel's raw content (it ranks with a channel
-  message's ``RawContent``, above recipient overrides) and is used verbatim (no substitutions).
+  message's ``RawContent``, above recipient overrides) and is used verbatim (no substitutions):
+  ``raw`` is its UTF-8 decoding (invalid bytes replaced), ``payload_bytes`` its byte length.
 - **Raw content** wins over everything else, is not parsed or validated as JSON, and yields
   ``raw`` with ``title`` and ``body`` None. The empty check, SMS parts and size limits apply to
   the raw text. It applies to every channel type, as §4 does not restrict it.
@@ -36,7 +37,7 @@ Decisions where reference §4 is silent:
   ``Data``, ``Sound`` or ``RawEmail``. Endpoint and user attributes are not substitution
   sources (``{{Attributes.X}}`` renders empty).
 - **Empty body** is checked after substitution: ``Message body is empty``. A title that renders
-  empty is dropped (None).
+  empty is dropped (None). ``SilentPush`` does not waive the body requirement.
 - **Context**: the request's map updated with the recipient's, exposed read-only.
 - **Payload size** (``payload_bytes``) is the UTF-8 length of a compact JSON model of what the
   provider receives, built from the resolved title, body, sound and data (keys omitted when
@@ -405,7 +406,7 @@ class ContentResolver:
         channel_types: Iterable[ChannelType],
         recipients: Iterable[RecipientConfig | None],
     ) -> list[ResolvedContent]:
-        """:meth:`for_recipient` for each pair, in order (about half the per-recipient cost)."""
+        """:meth:`for_recipient` for each pair, in order; cheaper per recipient than a loop."""
         plain = self._plain
         resolved: list[ResolvedContent] = []
         append = resolved.append
