@@ -1,0 +1,151 @@
+"""From method and raw request target to an operation name and its decoded path labels.
+
+The table comes from ``sim.api.OPERATIONS`` (the one the in-process client uses), so the
+emulator cannot route to an operation the core does not know. The raw path is split on ``/``
+before each segment is percent-decoded: an endpoint id ``a/b`` arrives as ``a%2Fb`` and stays
+one label. Literal segments must match whole, which keeps ``PUT .../endpoints`` apart from
+``PUT .../endpoints/{endpoint-id}`` and ``/users/{user-id}`` apart from ``/users-messages``.
+
+Unrouted paths: a Pinpoint operation the botocore model knows, or anything under ``/v1/apps/``,
+is a 400 that says it is not emulated (reference §1); any other path is a 404.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
+from urllib.parse import parse_qsl, unquote_to_bytes
+
+from sim.api import OPERATIONS
+from sim.api.errors import BadRequest, MethodNotAllowed, NotFound
+
+MAX_QUERY_FIELDS = 64
+OPS_PREFIX = "/_pinsim/"
+OPS_ROUTES: dict[str, str] = {"/_pinsim/stats": "GET", "/_pinsim/reset": "POST",
+                              "/_pinsim/advance": "POST"}
+"""Operations endpoints of the emulator itself (path -> method); never signed or rate-limited."""
+
+
+class Template(NamedTuple):
+    """One URI template split into segments; a label segment is ``{name}``."""
+
+    method: str
+    name: str
+    segments: tuple[str, ...]
+
+    def match(self, segments: Sequence[str]) -> dict[str, str] | None:
+        """Raw (still percent-encoded) label values by name, or None if the shape differs."""
+        if len(segments) != len(self.segments):
+            return None
+        labels: dict[str, str] = {}
+        for want, got in zip(self.segments, segments, strict=True):
+            if want.startswith("{"):
+                labels[want[1:-1]] = got
+            elif want != got:
+                return None
+        return labels
+
+
+class Route(NamedTuple):
+    """A routed request: operation name, decoded path labels and query parameters."""
+
+    operation: str
+    params: Mapping[str, str]
+    query: Mapping[str, str]
+
+
+def split_target(target: str) -> tuple[str, str]:
+    """Path and query of a request target; absolute-form (``http://host/p``) is accepted."""
+    if target.startswith(("http://", "https://")):
+        rest = target.split("://", 1)[1]
+        slash = rest.find("/")
+        target = rest[slash:] if slash >= 0 else "/"
+    path, _, query = target.partition("?")
+    if not path.startswith("/"):
+        raise BadRequest(f"Request target must start with '/': {target[:200]!r}")
+    return path, query
+
+
+def decode_segment(raw: str) -> str:
+    """Percent-decode one path segment; bytes that are not UTF-8 are a 400."""
+    try:
+        return unquote_to_bytes(raw).decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest(f"Path segment {raw[:200]!r} is not percent-encoded UTF-8") from None
+
+
+def parse_query(query: str) -> dict[str, str]:
+    """Query parameters (the last of a repeated name wins); malformed encoding is a 400."""
+    try:
+        pairs = parse_qsl(query, keep_blank_values=True, errors="strict",
+                          max_num_fields=MAX_QUERY_FIELDS)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadRequest(f"Malformed query string: {exc}") from None
+    return dict(pairs)
+
+
+class Router:
+    """Routes requests to the operations in ``sim.api.OPERATIONS``."""
+
+    def __init__(self, operations: Mapping[str, tuple[str, str]] | None = None) -> None:
+        table = operations or {name: (op.method, op.uri) for name, op in OPERATIONS.items()}
+        self._templates = [Template(method, name, _segments(uri))
+                           for name, (method, uri) in table.items()]
+
+    def resolve(self, method: str, target: str) -> Route:
+        """The route of one request, or the modelled error a client should get for it."""
+        path, query = split_target(target)
+        raw_segments = path.split("/")[1:]
+        allowed: list[str] = []
+        for template in self._templates:
+            labels = template.match(raw_segments)
+            if labels is None:
+                continue
+            if template.method != method:
+                allowed.append(template.method)
+                continue
+            params = {name: decode_segment(raw) for name, raw in labels.items()}
+            return Route(template.name, params, parse_query(query))
+        if allowed:
+            raise MethodNotAllowedWith(
+                f"Method {method} is not allowed on {path}; allowed: {', '.join(allowed)}",
+                allow=sorted(set(allowed)))
+        raise _unrouted(method, path)
+
+
+class MethodNotAllowedWith(MethodNotAllowed):
+    """A 405 that knows the methods the path does accept (sent as the ``Allow`` header)."""
+
+    def __init__(self, message: str, allow: Sequence[str]) -> None:
+        super().__init__(message)
+        self.allow = tuple(allow)
+
+
+def _segments(uri: str) -> tuple[str, ...]:
+    return tuple(uri.split("?", 1)[0].split("/")[1:])
+
+
+def _unrouted(method: str, path: str) -> BadRequest | NotFound:
+    raw_segments = path.split("/")[1:]
+    for template in _pinpoint_model_templates():
+        if template.method == method and template.match(raw_segments) is not None:
+            return BadRequest(f"Operation {template.name} ({method} /{'/'.join(template.segments)})"
+                              " is not emulated by pinsim")
+    if path.startswith("/v1/apps/") or any(t.match(raw_segments) is not None
+                                           for t in _pinpoint_model_templates()):
+        return BadRequest(f"{method} {path[:200]} is not a Pinpoint operation emulated by pinsim")
+    return NotFound(f"No such resource: {path[:200]}")
+
+
+@functools.cache
+def _pinpoint_model_templates() -> tuple[Template, ...]:
+    """Every operation of botocore's Pinpoint model, for naming the ones that are not emulated."""
+    import botocore.session  # loaded only when an unknown path is seen
+
+    model = botocore.session.get_session().get_service_model("pinpoint")
+    templates = []
+    for name in model.operation_names:
+        http = model.operation_model(name).http
+        templates.append(Template(http["method"], name, _segments(http["requestUri"])))
+    return tuple(templates)

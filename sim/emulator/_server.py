@@ -1,0 +1,70 @@
+# mypy: disable-error-code="import-untyped"
+"""``serve``: listen, serve connections, shut down in order, write the final stats.
+
+Shutdown (``Emulator.request_shutdown()``, or SIGINT/SIGTERM with ``handle_signals=True``):
+stop accepting, answer the requests already in progress, refuse new ones on open connections
+with 503 and close idle keep-alive connections; after ``shutdown_grace_s`` whatever is left is
+cancelled. Then the final stats go to ``<results_dir>/emulator/<run_id>/stats.json``, written
+atomically, and ``serve`` returns them.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import signal
+
+import msgspec
+import trio
+
+from ._app import Emulator
+from ._config import EmulatorConfig
+from ._http import serve_connection
+from ._stats import StatsReport, write_json_atomically
+
+log = logging.getLogger("sim.emulator")
+
+
+async def serve(config: EmulatorConfig, *, handle_signals: bool = False,
+                task_status: trio.TaskStatus[Emulator] = trio.TASK_STATUS_IGNORED
+                ) -> StatsReport:
+    """Run an emulator until shutdown is requested; reports the running ``Emulator`` (with
+    its bound ``port`` and ``url``) to ``nursery.start`` once it accepts connections."""
+    emulator = Emulator(config)
+    listeners = await trio.open_tcp_listeners(config.port, host=config.host)
+    emulator.port = listeners[0].socket.getsockname()[1]
+    handler = functools.partial(_serve_stream, emulator)
+    async with trio.open_nursery() as connections:
+        async with trio.open_nursery() as accepting:
+            accepting.start_soon(functools.partial(
+                trio.serve_listeners, handler, listeners, handler_nursery=connections))
+            if handle_signals:
+                accepting.start_soon(_shutdown_on_signal, emulator)
+            log.info("pinsim emulator listening on %s (pacing %s, auth %s, quotas %s)",
+                     emulator.url, config.pacing, config.auth, config.quota_profile)
+            task_status.started(emulator)
+            await emulator.shutdown_requested.wait()
+            accepting.cancel_scope.cancel()
+        emulator.begin_draining()
+        connections.cancel_scope.deadline = trio.current_time() + config.shutdown_grace_s
+    report = emulator.report(final=True)
+    if config.results_dir is not None:
+        path = config.results_dir / "emulator" / config.run_id / "stats.json"
+        write_json_atomically(path, msgspec.json.format(msgspec.json.encode(report)) + b"\n")
+        log.info("final stats written to %s", path)
+    return report
+
+
+async def _serve_stream(emulator: Emulator, stream: trio.SocketStream) -> None:
+    emulator.stats.open_connections += 1
+    try:
+        await serve_connection(stream, emulator)
+    finally:
+        emulator.stats.open_connections -= 1
+
+
+async def _shutdown_on_signal(emulator: Emulator) -> None:
+    with trio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+        async for signum in signals:
+            log.info("received %s: shutting down", signal.Signals(signum).name)
+            emulator.request_shutdown()

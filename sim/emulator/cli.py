@@ -1,0 +1,114 @@
+# mypy: disable-error-code="import-untyped"
+"""``pinsim serve``: the Pinpoint REST API emulator as a command.
+
+Supported so far: channel profiles from ``--scenario`` (a TOML file of ``[channels.<Type>]``
+tables, or the name of a shipped profile; anything else in the file is rejected), apps
+pre-created with known ids (``--app-id``, repeatable). Preloading a population of endpoints is
+not supported yet: load it through the API (UpdateEndpointsBatch) after start.
+
+Defaults: 127.0.0.1:8080, realtime pacing, no authentication (``--auth sigv4`` checks signatures
+made with ``--access-key-id``/``--secret-access-key``, by default the test credentials
+AKIAPINSIMEXAMPLE000 / pinsim-secret-access-key-for-tests-only), no request quotas. On start it
+prints one line, ``pinsim emulator listening on <url>``, to stdout (useful with ``--port 0``);
+on SIGINT/SIGTERM it stops, writes ``<results-dir>/emulator/<run-id>/stats.json`` and exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import logging
+import sys
+from pathlib import Path
+from typing import Any, get_args
+
+import trio
+
+from sim.core.service import ServiceConfig
+
+from ._config import (
+    DEFAULT_ACCESS_KEY_ID,
+    DEFAULT_PORT,
+    DEFAULT_SECRET_ACCESS_KEY,
+    AuthMode,
+    EmulatorConfig,
+    Pacing,
+    QuotaProfileName,
+    default_run_id,
+)
+from ._server import serve
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The ``pinsim serve`` options."""
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on "
+                        "(default %(default)s)")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT,
+                        help="TCP port; 0 picks a free one (default %(default)s)")
+    parser.add_argument("--scenario", metavar="FILE",
+                        help="TOML file (or shipped profile name) with [channels.<Type>] "
+                             "channel profiles; without it every channel is ideal")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--pacing", choices=get_args(Pacing), default="realtime",
+                        help="realtime: answer a send when its deliveries complete; instant: "
+                             "at once; virtual: at once, service clock jumps to each "
+                             "completion (default %(default)s)")
+    parser.add_argument("--auth", choices=get_args(AuthMode), default="none",
+                        help="none, or sigv4: require valid SigV4 signatures (403 otherwise)")
+    parser.add_argument("--access-key-id", default=DEFAULT_ACCESS_KEY_ID,
+                        help="access key id accepted under --auth sigv4 (default the test key)")
+    parser.add_argument("--secret-access-key", default=DEFAULT_SECRET_ACCESS_KEY,
+                        help="its secret (default the test secret)")
+    parser.add_argument("--quota-profile", choices=get_args(QuotaProfileName),
+                        default="unlimited",
+                        help="per-operation request rate limits, 429 above them "
+                             "(default %(default)s)")
+    parser.add_argument("--app-id", action="append", default=[], metavar="ID",
+                        help="create an app with this id at start (repeatable)")
+    parser.add_argument("--run-id", default=None,
+                        help="name of the results folder (default: UTC start time)")
+    parser.add_argument("--results-dir", type=Path, default=Path("results"),
+                        help="final stats go to <dir>/emulator/<run-id>/stats.json")
+    parser.add_argument("--log-level", default="INFO",
+                        choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+
+
+def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
+    channels: dict[str, Any] = {}
+    if args.scenario is not None:
+        from sim.scenario.profiles import load_channel_profiles
+
+        channels = load_channel_profiles(args.scenario)
+    return EmulatorConfig(
+        service=ServiceConfig(seed=args.seed, channels=channels),
+        host=args.host, port=args.port, pacing=args.pacing, auth=args.auth,
+        access_key_id=args.access_key_id, secret_access_key=args.secret_access_key,
+        quota_profile=args.quota_profile, app_ids=tuple(args.app_id),
+        results_dir=args.results_dir, run_id=args.run_id or default_run_id())
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run the emulator until SIGINT/SIGTERM; 0 after a clean shutdown, 2 on bad settings."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=args.log_level, stream=sys.stderr,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        config = config_from_args(args)
+    except (OSError, ValueError) as exc:
+        print(f"pinsim serve: {exc}", file=sys.stderr)
+        return 2
+    try:
+        trio.run(_serve_and_announce, config)
+    except OSError as exc:
+        print(f"pinsim serve: cannot listen on {config.host}:{config.port}: {exc}",
+              file=sys.stderr)
+        return 2
+    if config.results_dir is not None:
+        print(f"final stats: {config.results_dir / 'emulator' / config.run_id / 'stats.json'}")
+    return 0
+
+
+async def _serve_and_announce(config: EmulatorConfig) -> None:
+    async with trio.open_nursery() as nursery:
+        emulator = await nursery.start(functools.partial(serve, config, handle_signals=True))
+        print(f"pinsim emulator listening on {emulator.url}", flush=True)
