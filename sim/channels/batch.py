@@ -52,6 +52,12 @@ class DeliveryBatch:
     def __len__(self) -> int:
         return int(self.arrival_s.shape[0])
 
+    def __repr__(self) -> str:
+        columns = (("arrival_s", self.arrival_s), ("parts", self.parts), ("key", self.key))
+        shown = ", ".join(f"{name}={column.tolist()!r}" for name, column in columns
+                          if column is not None)  # fmt: skip
+        return f"DeliveryBatch({shown})"
+
 
 @dataclass(frozen=True, slots=True)
 class Admission:
