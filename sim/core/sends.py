@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from itertools import repeat
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
@@ -31,7 +32,15 @@ from sim.api import (
     DirectMessageConfiguration,
     EndpointSendConfiguration,
 )
-from sim.channels import ChannelModel, ChannelProfile, ConstantLatency, DeliveryBatch, child_seed
+from sim.channels import (
+    PERMANENT_FAILURE,
+    SUCCESSFUL,
+    ChannelModel,
+    ChannelProfile,
+    ConstantLatency,
+    DeliveryBatch,
+    child_seed,
+)
 
 from .channel_types import CHANNEL_TYPES, CODE, CODE_BY_NAME, FAMILY, NOT_SENDABLE
 from .content import ContentResolver
@@ -56,11 +65,16 @@ class Expanded(NamedTuple):
 
 
 class Outcome(NamedTuple):
-    """Per-recipient results of one request, in recipient order."""
+    """Per-recipient results of one request, in recipient order.
+
+    ``message`` indexes ``message_texts``; a SUCCESSFUL recipient's StatusMessage is
+    "MessageId: <its message id>".
+    """
 
     status: npt.NDArray[np.uint8]
     status_code: npt.NDArray[np.int16]
-    messages: list[str]
+    message: npt.NDArray[np.int32]
+    message_texts: list[str]
     message_ids: list[str | None]
     updated_tokens: dict[int, str]
     latency_s: npt.NDArray[np.float64]
@@ -71,26 +85,24 @@ def expand(app: AppStore, addresses: dict[str, AddressConfiguration] | None,
            endpoint_rows: Sequence[tuple[int, RecipientConfig]],
            sms_opt_out: frozenset[str] | set[str]) -> Expanded:
     """Columns for ``addresses`` (already validated) followed by the endpoint rows."""
-    n_addr = len(addresses or {})
+    items = list((addresses or {}).items())
+    n_addr = len(items)
     n = n_addr + len(endpoint_rows)
     channel = np.empty(n, dtype=np.uint8)
     address_key = np.empty(n, dtype=np.int64)
     opted = np.zeros(n, dtype=bool)
     rows = np.full(n, -1, dtype=np.int64)
-    configs: list[RecipientConfig] = []
-    texts: list[str | None] = []
-    fresh_key = len(app.addresses)
-    index = app.address_index
-    for i, (address, config) in enumerate((addresses or {}).items()):
-        assert config.ChannelType is not None
-        code = CODE[config.ChannelType]
-        channel[i] = code
-        known = index.get(address)
-        address_key[i] = known if known is not None else fresh_key + i
-        if code == _SMS and address in sms_opt_out:
-            opted[i] = True
-        configs.append(config)
-        texts.append(address)
+    texts: list[str | None] = [a for a, _ in items]
+    configs: list[RecipientConfig] = [c for _, c in items]
+    if items:
+        codes = [CODE_BY_NAME[c.ChannelType._value_] for _, c in items]  # type: ignore[union-attr]
+        channel[:n_addr] = codes
+        fresh_key = len(app.addresses)
+        index = app.address_index
+        address_key[:n_addr] = [index.get(a, fresh_key + i) for i, (a, _) in enumerate(items)]
+        if sms_opt_out:
+            opted[:n_addr] = [code == _SMS and a in sms_opt_out
+                              for code, (a, _) in zip(codes, items, strict=True)]
     if endpoint_rows:
         picked = np.fromiter((r for r, _ in endpoint_rows), dtype=np.int64,
                              count=len(endpoint_rows))
@@ -145,6 +157,16 @@ class ChannelRouter:
                                                       child_seed(self._seed, code))
         return found
 
+    def blocked_reason(self, code: int) -> str | None:
+        """Why no delivery of channel ``code`` can be attempted at all, if none can."""
+        if code == NO_CHANNEL:
+            return "Endpoint has no channel type"
+        if CHANNEL_TYPES[code] in NOT_SENDABLE:
+            return f"Channel type {CHANNEL_TYPES[code].value} cannot be sent to directly"
+        if code in self.disabled:
+            return "Channel is not enabled"
+        return None
+
     def rate_limit_keys(self, code: int) -> int:
         limit = self.profiles[code].rate_limit
         return limit.keys if limit is not None else 1
@@ -157,62 +179,105 @@ IDEAL_PROFILE = ChannelProfile(latency=ConstantLatency(value_s=0.0),
 
 def deliver(expanded: Expanded, config: DirectMessageConfiguration,
             context: dict[str, str] | None, now_s: float, channels: ChannelRouter,
-            next_message_id: Callable[[], str], opt_out_as_permanent_p: float,
+            next_message_ids: Callable[[int], list[str]], opt_out_as_permanent_p: float,
             rules_rng: np.random.Generator) -> Outcome:
-    """Rules, content and channel admission for one request."""
-    outcome = apply_rules(expanded.recipients, opt_out_as_permanent_p, rules_rng)
-    status, code = outcome.status, outcome.status_code
+    """Rules, content and channel admission for one request, one channel group at a time."""
+    rules = apply_rules(expanded.recipients, opt_out_as_permanent_p, rules_rng)
+    status, code = rules.status, rules.status_code
+    messages = MessageTable()
+    message = rules.message.astype(np.int32)  # rule messages are the first table rows
     n = len(status)
-    messages = [RULE_MESSAGES[m] for m in outcome.message.tolist()]
     latency = np.zeros(n, dtype=np.float64)
-    resolver = ContentResolver(config, context)
-    parts = np.ones(n, dtype=np.int64)
     channel = expanded.channel
-    for i in np.flatnonzero(status == PASS).tolist():
-        ch = int(channel[i])
-        if ch == NO_CHANNEL or CHANNEL_TYPES[ch] in NOT_SENDABLE or ch in channels.disabled:
-            status[i], code[i] = STATUS_PERMANENT, 400
-            messages[i] = ("Endpoint has no channel type or address" if ch == NO_CHANNEL else
-                           "Channel is not enabled" if ch in channels.disabled else
-                           f"Channel type {CHANNEL_TYPES[ch].value} cannot be sent to directly")
-            continue
-        bad_address = address_problem(ch, expanded.addresses[i])
-        if bad_address is not None:
-            status[i], code[i], messages[i] = STATUS_PERMANENT, 400, bad_address
-            continue
-        resolved = resolver.for_recipient(CHANNEL_TYPES[ch], expanded.configs[i])
-        if resolved.error is not None:
-            status[i], code[i], messages[i] = STATUS_PERMANENT, 400, resolved.error
-        else:
-            parts[i] = resolved.sms_parts
-    completion_s = now_s
     passing = status == PASS
+    completion_s = now_s
+    resolver = ContentResolver(config, context)
     for ch in np.unique(channel[passing]).tolist():
         idx = np.flatnonzero(passing & (channel == ch))
+        blocked = channels.blocked_reason(ch)
+        if blocked is not None:
+            status[idx], code[idx], message[idx] = STATUS_PERMANENT, 400, messages.add(blocked)
+            continue
+        parts, failed = _content_checks(ch, idx, expanded, resolver, messages, message)
+        if failed.any():
+            status[idx[failed]], code[idx[failed]] = STATUS_PERMANENT, 400
+            idx, parts = idx[~failed], parts[~failed]
+            if not len(idx):
+                continue
         model = channels.model(ch)
         keys = channels.rate_limit_keys(ch)
         result = model.admit(now_s, DeliveryBatch.at(
-            now_s, len(idx), parts[idx], sticky_keys(expanded.addresses, idx, keys)
-            if keys > 1 else None))
+            now_s, len(idx), parts,
+            sticky_keys(expanded.addresses, idx, keys) if keys > 1 else None))
         status[idx] = result.status
         code[idx] = result.status_code
-        for j, m in zip(idx.tolist(), result.message.tolist(), strict=True):
-            if m:
-                messages[j] = model.messages[m]
+        message[idx] = messages.add_all(model.messages)[result.message]
         latency[idx] = result.end_s - now_s
         completion_s = max(completion_s, float(result.end_s.max()))
     message_ids: list[str | None] = [None] * n
-    for i in np.flatnonzero(status == 0).tolist():
-        mid = next_message_id()
+    successes = np.flatnonzero(status == SUCCESSFUL).tolist()
+    for i, mid in zip(successes, next_message_ids(len(successes)), strict=True):
         message_ids[i] = mid
-        messages[i] = f"MessageId: {mid}"
-    return Outcome(status, code, messages, message_ids, {}, latency, completion_s)
+    return Outcome(status, code, message, messages.texts, message_ids, {}, latency, completion_s)
+
+
+def _content_checks(ch: int, idx: npt.NDArray[np.intp], expanded: Expanded,
+                    resolver: ContentResolver, messages: MessageTable,
+                    message: npt.NDArray[np.int32]
+                    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """Address format and content of one channel group: SMS parts, and which recipients fail."""
+    rows = idx.tolist()
+    failed = np.zeros(len(rows), dtype=bool)
+    if ch in _CHECKED_ADDRESS_CHANNELS:
+        addresses = expanded.addresses
+        for k, i in enumerate(rows):
+            problem = address_problem(ch, addresses[i])
+            if problem is not None:
+                failed[k] = True
+                message[i] = messages.add(problem)
+    configs = expanded.configs
+    resolved = resolver.for_recipients(repeat(CHANNEL_TYPES[ch], len(rows)),
+                                       [configs[i] for i in rows])
+    first = resolved[0]
+    if all(r is first for r in resolved):  # the common case: nobody has own content
+        if first.error is not None:
+            failed[:] = True
+            message[idx] = messages.add(first.error)
+        return np.full(len(rows), max(first.sms_parts, 1), dtype=np.int64), failed
+    parts = np.ones(len(rows), dtype=np.int64)
+    for k, content in enumerate(resolved):
+        if content.error is not None and not failed[k]:
+            failed[k] = True
+            message[rows[k]] = messages.add(content.error)
+        parts[k] = max(content.sms_parts, 1)
+    return parts, failed
+
+
+class MessageTable:
+    """The distinct StatusMessages of one request; recipients hold an index into it."""
+
+    __slots__ = ("_index", "texts")
+
+    def __init__(self) -> None:
+        self.texts: list[str] = list(RULE_MESSAGES)
+        self._index: dict[str, int] = {t: i for i, t in enumerate(self.texts)}
+
+    def add(self, text: str) -> int:
+        found = self._index.get(text)
+        if found is None:
+            found = self._index[text] = len(self.texts)
+            self.texts.append(text)
+        return found
+
+    def add_all(self, texts: Sequence[str]) -> npt.NDArray[np.int32]:
+        return np.array([self.add(t) for t in texts], dtype=np.int32)
 
 
 _E164 = re.compile(r"\+[1-9][0-9]{1,14}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 _PHONE_CHANNELS = frozenset({CODE[ChannelType.SMS], CODE[ChannelType.VOICE]})
 _EMAIL_CHANNEL = CODE[ChannelType.EMAIL]
+_CHECKED_ADDRESS_CHANNELS = _PHONE_CHANNELS | {_EMAIL_CHANNEL}
 
 
 def address_problem(channel: int, address: str | None) -> str | None:
@@ -226,7 +291,7 @@ def address_problem(channel: int, address: str | None) -> str | None:
     return None
 
 
-STATUS_PERMANENT = STATUSES.index(DeliveryStatus.PERMANENT_FAILURE)
+STATUS_PERMANENT = PERMANENT_FAILURE
 
 
 def sticky_keys(addresses: list[str | None], idx: npt.NDArray[np.intp], keys: int

@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 import msgspec
 import numpy as np
+import numpy.typing as npt
 
 from sim.api import (
     ApplicationResponse,
@@ -44,6 +45,7 @@ from sim.api import (
 from sim.api.errors import BadRequest, NotFound
 from sim.channels import ChannelProfile
 
+from .results import address_results, endpoint_results
 from .sends import GCM_CODE, STATUSES, ChannelRouter, Expanded, Outcome, deliver, expand
 from .store import AppStore, check_id, iso8601
 
@@ -68,13 +70,22 @@ class ServiceConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class SendTrace(NamedTuple):
-    """The simulated timing of one send, beside its boto3-shaped answer."""
+    """The simulated timing of one send, beside its boto3-shaped answer.
+
+    ``latency_s[i]`` is how long recipient ``recipients[i]`` took from the request's arrival to
+    its provider's answer (0 for recipients no channel was asked about).
+    """
 
     started_s: float
     completion_s: float
     recipients: list[str]  # address, endpoint id, or "user/endpoint id", in request order
-    latency_s: list[float]
-    status: list[str]
+    latency_s: npt.NDArray[np.float64]
+    status_codes: npt.NDArray[np.uint8]
+
+    @property
+    def statuses(self) -> list[str]:
+        """DeliveryStatus names, aligned with ``recipients``."""
+        return [STATUSES[s].value for s in self.status_codes.tolist()]
 
 
 class Reply(NamedTuple):
@@ -106,9 +117,11 @@ class Service:
         h = f"{self._id_salt}{self._request_seq:024x}"
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
 
-    def _next_message_id(self) -> str:
-        self._message_seq += 1
-        return f"{self._id_salt}{self._message_seq:024x}"
+    def _next_message_ids(self, count: int) -> list[str]:
+        first = self._message_seq + 1
+        self._message_seq += count
+        salt = self._id_salt
+        return [f"{salt}{seq:024x}" for seq in range(first, first + count)]
 
     # -- apps ----------------------------------------------------------------------------
 
@@ -239,20 +252,10 @@ class Service:
         expanded = expand(app, addresses, rows, self.sms_opt_out)
         outcome = self._deliver(app, expanded, request.MessageConfiguration, request.Context,
                                 now_s)
-        result: dict[str, MessageResult] = {}
-        endpoint_result: dict[str, EndpointMessageResult] = {}
-        status, code = outcome.status.tolist(), outcome.status_code.tolist()
-        msgs, mids = outcome.messages, outcome.message_ids
-        for i, address in enumerate(addresses):
-            result[address] = MessageResult(DeliveryStatus=STATUSES[status[i]],
-                                            StatusCode=code[i], StatusMessage=msgs[i],
-                                            MessageId=mids[i])
         n = len(addresses)
-        for j, endpoint_id in enumerate(endpoints, start=n):
-            endpoint_result[endpoint_id] = EndpointMessageResult(
-                Address=expanded.addresses[j], DeliveryStatus=STATUSES[status[j]],
-                StatusCode=code[j], StatusMessage=msgs[j], MessageId=mids[j],
-                UpdatedToken=outcome.updated_tokens.get(j))
+        result = dict(zip(addresses, address_results(outcome, n), strict=True))
+        endpoint_result = dict(zip(endpoints, endpoint_results(outcome, expanded, range(
+            n, n + len(endpoints))), strict=True))
         response = MessageResponse(ApplicationId=app_id,
                                    RequestId=request_id or self.next_request_id(),
                                    Result=result or None, EndpointResult=endpoint_result or None)
@@ -283,12 +286,9 @@ class Service:
         outcome = self._deliver(app, expanded, request.MessageConfiguration, request.Context,
                                 now_s)
         result: dict[str, dict[str, EndpointMessageResult]] = {u: {} for u in users}
-        status, code = outcome.status.tolist(), outcome.status_code.tolist()
-        for i, (user_id, endpoint_id) in enumerate(owners):
-            result[user_id][endpoint_id] = EndpointMessageResult(
-                Address=expanded.addresses[i], DeliveryStatus=STATUSES[status[i]],
-                StatusCode=code[i], StatusMessage=outcome.messages[i],
-                MessageId=outcome.message_ids[i], UpdatedToken=outcome.updated_tokens.get(i))
+        for (user_id, endpoint_id), one in zip(
+                owners, endpoint_results(outcome, expanded, range(len(owners))), strict=True):
+            result[user_id][endpoint_id] = one
         response = SendUsersMessageResponse(ApplicationId=app_id,
                                             RequestId=request_id or self.next_request_id(),
                                             Result=result)
@@ -298,7 +298,7 @@ class Service:
                  context: dict[str, str] | None, now_s: float) -> Outcome:
         c = self.config
         outcome = deliver(expanded, config, context, now_s, self.channels,
-                          self._next_message_id, c.opt_out_as_permanent_p, self._rules_rng)
+                          self._next_message_ids, c.opt_out_as_permanent_p, self._rules_rng)
         if c.updated_token_p > 0.0 or c.failure_marks_inactive:
             self._after_delivery(app, expanded, outcome)
         return outcome
@@ -314,7 +314,7 @@ class Service:
                 app.active[row] = False
             if (st == 0 and int(expanded.channel[i]) == GCM_CODE and self.config.updated_token_p > 0
                     and self._token_rng.random() < self.config.updated_token_p):
-                token = f"{expanded.addresses[i]}:{self._next_message_id()[-12:]}"
+                token = f"{expanded.addresses[i]}:{self._next_message_ids(1)[0][-12:]}"
                 outcome.updated_tokens[i] = token
                 app.upsert(app.ids[row], EndpointRequest(Address=token), float(
                     app.effective_s[row]), self.config.epoch_unix_s)
@@ -344,8 +344,7 @@ def _check_content(config: DirectMessageConfiguration,
 
 
 def _trace(now_s: float, outcome: Outcome, keys: list[str]) -> SendTrace:
-    return SendTrace(now_s, outcome.completion_s, keys, outcome.latency_s.tolist(),
-                     [STATUSES[s].value for s in outcome.status.tolist()])
+    return SendTrace(now_s, outcome.completion_s, keys, outcome.latency_s, outcome.status)
 
 
 Handler = Any
