@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 import zlib
-from itertools import repeat
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import repeat
 from typing import NamedTuple
 
 import numpy as np

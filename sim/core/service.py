@@ -35,7 +35,6 @@ from sim.api import (
     MessageBody,
     MessageRequest,
     MessageResponse,
-    MessageResult,
     SendUsersMessageRequest,
     SendUsersMessageResponse,
     TemplateConfiguration,

@@ -44,7 +44,7 @@ class Batch:
             self.above += int(np.count_nonzero(us > self.highest_us))
             np.clip(us, 0, self.highest_us, out=us)
             lo, hi = min(max(lo, 0.0), self.highest_us), max(min(hi, self.highest_us), 0.0)
-        self._add(us.astype(np.int64), us, int(lo), int(hi))
+        self._add(us, int(lo), int(hi))
 
     def add_i64(self, us: npt.NDArray[np.int64]) -> None:
         """Add integer microseconds (clamped in place)."""
@@ -54,14 +54,12 @@ class Batch:
             self.above += int(np.count_nonzero(us > self.highest_us))
             np.clip(us, 0, self.highest_us, out=us)
             lo, hi = min(max(lo, 0), self.highest_us), max(min(hi, self.highest_us), 0)
-        self._add(us, us.astype(np.float64), lo, hi)
+        self._add(us.astype(np.float64), lo, hi)
 
-    def _add(
-        self, us: npt.NDArray[np.int64], us_f64: npt.NDArray[np.float64], lo: int, hi: int
-    ) -> None:
-        slots = self.layout.counts_index(us, us_f64)
+    def _add(self, us_f64: npt.NDArray[np.float64], lo: int, hi: int) -> None:
+        slots = self.layout.counts_index(us_f64)
         self.slots += np.bincount(slots, minlength=self.layout.counts_len)
-        self.count += len(us)
+        self.count += len(us_f64)
         self.min_us = min(self.min_us, lo)
         self.max_us = max(self.max_us, hi)
 

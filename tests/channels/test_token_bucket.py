@@ -73,8 +73,11 @@ def test_accepted_in_any_window_is_at_most_burst_plus_rate_times_window(
     limit = RateLimit(rate_per_s=rate, burst=burst, mode=mode, unit=unit, keys=2)  # type: ignore[arg-type]
     admission = admit_all(bucket_only(limit), DeliveryBatch(arrival_s, parts, key))
     ok = admission.status != THROTTLED
-    assert 0 < ok.sum() < (len(ok) if mode == "reject" else len(ok) + 1)
-    weight = parts.astype(np.float64) if unit == "part" else np.ones(len(parts))
+    if mode == "reject":
+        assert 0 < np.count_nonzero(ok) < ok.size
+    else:
+        assert np.all(ok)
+    weight = parts.astype(np.float64) if unit == "part" else np.ones(parts.size)
     for k in (0, 1):
         mine = ok & (key == k)
         for window_s in (0.0, 0.3 / rate, 1 / rate, 3.7 / rate, 10 / rate, 250 / rate):
@@ -153,7 +156,7 @@ def test_gcra_matches_a_token_counting_bucket() -> None:
     admission = admit_all(bucket_only(limit), DeliveryBatch(arrival_s, parts))
     tokens, last_t = burst, -math.inf
     expected = []
-    for t, w in zip(arrival_s.tolist(), parts.tolist(), strict=True):
+    for t, w in zip(map(float, arrival_s), map(int, parts), strict=True):
         tokens = min(burst, tokens + (t - last_t) * rate) if last_t > -math.inf else burst
         last_t = t
         ok = tokens >= min(w, burst)

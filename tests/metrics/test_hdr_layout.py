@@ -53,5 +53,5 @@ def test_counts_index_matches_hdrh_at_slot_edges(config: tuple[int, int, int]) -
     values = np.unique(np.concatenate([lowest, highest, lowest - 1, highest + 1, [0, 1, 2]]))
     values = values[(values >= 0) & (values <= config[1])]
     expected = [hdr._counts_index_for(v) for v in values.tolist()]
-    got = layout.counts_index(values, values.astype(np.float64))
+    got = layout.counts_index(values.astype(np.float64))
     assert got.tolist() == expected

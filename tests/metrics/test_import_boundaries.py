@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
+REPO_ROOT = Path(__file__).resolve().parents[2]
 FORBIDDEN_ROOTS = {"trio", "h11", "gevent", "locust", "sim.core", "sim.emulator", "sim.engine"}
 
 
@@ -13,7 +15,11 @@ def test_importing_metrics_pulls_in_no_io_or_core_modules() -> None:
     code = "import json, sys, sim.metrics; print(json.dumps(sorted(sys.modules)))"
     loaded = json.loads(
         subprocess.run(
-            [sys.executable, "-c", code], check=True, capture_output=True, text=True
+            [sys.executable, "-c", code],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=REPO_ROOT,
         ).stdout
     )
     offending = [
