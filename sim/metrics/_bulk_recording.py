@@ -34,8 +34,8 @@ class Batch:
         self.min_us = sys.maxsize
         self.max_us = 0
 
-    def add_rounded_f64(self, us: npt.NDArray[np.float64]) -> None:
-        """Add whole-microsecond floats (clamped in place)."""
+    def add_whole_f64(self, us: npt.NDArray[np.float64]) -> None:
+        """Add whole microseconds held as float64 (clamped in place)."""
         lo, hi = float(us.min()), float(us.max())
         if math.isnan(lo) or math.isnan(hi):
             raise ValueError("latency values contain NaN")
@@ -44,24 +44,10 @@ class Batch:
             self.above += int(np.count_nonzero(us > self.highest_us))
             np.clip(us, 0, self.highest_us, out=us)
             lo, hi = min(max(lo, 0.0), self.highest_us), max(min(hi, self.highest_us), 0.0)
-        self._add(us, int(lo), int(hi))
-
-    def add_i64(self, us: npt.NDArray[np.int64]) -> None:
-        """Add integer microseconds (clamped in place)."""
-        lo, hi = int(us.min()), int(us.max())
-        if lo < 0 or hi > self.highest_us:
-            self.below += int(np.count_nonzero(us < 0))
-            self.above += int(np.count_nonzero(us > self.highest_us))
-            np.clip(us, 0, self.highest_us, out=us)
-            lo, hi = min(max(lo, 0), self.highest_us), max(min(hi, self.highest_us), 0)
-        self._add(us.astype(np.float64), lo, hi)
-
-    def _add(self, us_f64: npt.NDArray[np.float64], lo: int, hi: int) -> None:
-        slots = self.layout.counts_index(us_f64)
-        self.slots += np.bincount(slots, minlength=self.layout.counts_len)
-        self.count += len(us_f64)
-        self.min_us = min(self.min_us, lo)
-        self.max_us = max(self.max_us, hi)
+        self.slots += np.bincount(self.layout.counts_index(us), minlength=self.layout.counts_len)
+        self.count += len(us)
+        self.min_us = min(self.min_us, int(lo))
+        self.max_us = max(self.max_us, int(hi))
 
 
 def batch_from_seconds(layout: HdrLayout, highest_us: int, latency_s: npt.ArrayLike) -> Batch:
@@ -74,22 +60,22 @@ def batch_from_seconds(layout: HdrLayout, highest_us: int, latency_s: npt.ArrayL
         us = buffer[: len(chunk)]
         np.multiply(chunk, _US_PER_S, out=us)
         np.rint(us, out=us)
-        batch.add_rounded_f64(us)
+        batch.add_whole_f64(us)
     return batch
 
 
 def batch_from_microseconds(layout: HdrLayout, highest_us: int, latency_us: npt.ArrayLike) -> Batch:
-    """Counts for integer microseconds of any integer dtype."""
+    """Counts for integer microseconds of any integer dtype.
+
+    Integers go through the float64 path: exact below 2**53, and larger magnitudes (rounded)
+    stay beyond the range limits, so they are still clamped and counted correctly.
+    """
     values = int_column(latency_us, "latency_us")
     batch = Batch(layout, highest_us)
-    buffer = np.empty(min(len(values), CHUNK_LEN), dtype=np.int64)
+    buffer = np.empty(min(len(values), CHUNK_LEN), dtype=np.float64)
     for start in range(0, len(values), CHUNK_LEN):
         chunk = values[start : start + CHUNK_LEN]
         us = buffer[: len(chunk)]
-        if chunk.dtype == np.uint64:  # could wrap negative in int64: clamp while unsigned
-            batch.above += int(np.count_nonzero(chunk > highest_us))
-            np.minimum(chunk, np.uint64(highest_us), out=us, casting="unsafe")
-        else:
-            np.copyto(us, chunk)
-        batch.add_i64(us)
+        np.copyto(us, chunk)
+        batch.add_whole_f64(us)
     return batch

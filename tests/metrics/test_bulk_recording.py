@@ -83,6 +83,17 @@ def test_uint64_beyond_int64_is_above_range_not_wrapped() -> None:
     assert_same_as_hdrh(histogram, hdrh_one_by_one([HIGHEST, HIGHEST, 7]))
 
 
+def test_int64_extremes_and_the_float64_exact_limit_are_clamped_correctly() -> None:
+    """Integers pass through float64: values past 2**53 round, but never across a range limit."""
+    limit = (1 << 53) - 1
+    histogram = LatencyHistogram(1, limit, 3)
+    extremes = [-(2**63), -1, 0, limit - 1, limit, limit + 1, limit + 2, 2**63 - 1]
+    histogram.record_us(np.array(extremes, dtype=np.int64))
+    assert (histogram.below_range_count, histogram.above_range_count) == (2, 3)
+    clamped = [0, 0, 0, limit - 1, limit, limit, limit, limit]
+    assert_same_as_hdrh(histogram, hdrh_one_by_one(clamped, (1, limit, 3)))
+
+
 @settings(max_examples=100, deadline=None)
 @given(
     st.lists(
