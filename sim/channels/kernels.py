@@ -3,8 +3,8 @@
 A token bucket and a FIFO pool carry state from one delivery to the next, so they cannot be
 vectorised with numpy; a Python loop would cost microseconds per delivery. These kernels run
 the same loop at engine speed. ``tests/channels/reference.py`` holds a plain heapq version that
-the tests compare against exactly. ``cache=True`` keeps the one-off compile (a few seconds) out
-of later processes.
+the tests compare against exactly. ``cache=True`` keeps the one-off compile (about a second here)
+out of later processes.
 """
 
 from __future__ import annotations

@@ -24,19 +24,7 @@ NonNegativeFloat = Annotated[float, msgspec.Meta(ge=0)]
 class _Latency(
     msgspec.Struct, tag_field="kind", forbid_unknown_fields=True, kw_only=True, frozen=True
 ):
-    """Shared interface; the concrete classes below are the tagged union members."""
-
-    def mean_s(self) -> float:
-        raise NotImplementedError
-
-    def cdf(self, latency_s: float) -> float:
-        raise NotImplementedError
-
-    def quantile(self, q: float) -> float:
-        raise NotImplementedError
-
-    def sample(self, rng: np.random.Generator, n: int) -> Float64Array:
-        raise NotImplementedError
+    """Shared Struct options; each member has mean_s(), cdf(), quantile() and sample()."""
 
 
 class ConstantLatency(_Latency, tag="constant", frozen=True):
