@@ -10,6 +10,7 @@ from collections.abc import Sequence
 #: subcommand -> (module with add_arguments(parser) and main(args) -> int, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("sim.demo", "send a sample campaign through the in-process simulator"),
+    "serve": ("sim.emulator.cli", "serve the Pinpoint REST API over HTTP (emulator)"),
 }
 
 
