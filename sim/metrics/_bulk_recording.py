@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -50,32 +52,99 @@ class Batch:
         self.max_us = max(self.max_us, int(hi))
 
 
-def batch_from_seconds(layout: HdrLayout, highest_us: int, latency_s: npt.ArrayLike) -> Batch:
-    """Counts for float seconds, rounded half-to-even to whole microseconds."""
-    values_s = float_column(latency_s)
-    batch = Batch(layout, highest_us)
-    buffer = np.empty(min(len(values_s), CHUNK_LEN), dtype=np.float64)
-    for start in range(0, len(values_s), CHUNK_LEN):
-        chunk = values_s[start : start + CHUNK_LEN]
-        us = buffer[: len(chunk)]
-        np.multiply(chunk, _US_PER_S, out=us)
-        np.rint(us, out=us)
-        batch.add_whole_f64(us)
-    return batch
+def _seconds_to_us(values_s: npt.NDArray[np.float64], out: npt.NDArray[np.float64]) -> None:
+    np.multiply(values_s, _US_PER_S, out=out)
+    np.rint(out, out=out)
 
 
-def batch_from_microseconds(layout: HdrLayout, highest_us: int, latency_us: npt.ArrayLike) -> Batch:
-    """Counts for integer microseconds of any integer dtype.
+def _integers_to_us(values_us: npt.NDArray[np.integer], out: npt.NDArray[np.float64]) -> None:
+    # Exact below 2**53; larger magnitudes round but stay beyond the range limits, so they are
+    # still clamped and counted correctly.
+    np.copyto(out, values_us)
 
-    Integers go through the float64 path: exact below 2**53, and larger magnitudes (rounded)
-    stay beyond the range limits, so they are still clamped and counted correctly.
-    """
-    values = int_column(latency_us, "latency_us")
+
+_Converter = Callable[[npt.NDArray[Any], npt.NDArray[np.float64]], None]
+
+
+def _batch(
+    layout: HdrLayout, highest_us: int, values: npt.NDArray[Any], to_us: _Converter
+) -> Batch:
     batch = Batch(layout, highest_us)
     buffer = np.empty(min(len(values), CHUNK_LEN), dtype=np.float64)
     for start in range(0, len(values), CHUNK_LEN):
         chunk = values[start : start + CHUNK_LEN]
         us = buffer[: len(chunk)]
-        np.copyto(us, chunk)
+        to_us(chunk, us)
         batch.add_whole_f64(us)
     return batch
+
+
+def batch_from_seconds(layout: HdrLayout, highest_us: int, latency_s: npt.ArrayLike) -> Batch:
+    """Counts for float seconds, rounded half-to-even to whole microseconds."""
+    return _batch(layout, highest_us, float_column(latency_s), _seconds_to_us)
+
+
+def batch_from_microseconds(layout: HdrLayout, highest_us: int, latency_us: npt.ArrayLike) -> Batch:
+    """Counts for integer microseconds of any integer dtype."""
+    return _batch(layout, highest_us, int_column(latency_us, "latency_us"), _integers_to_us)
+
+
+def _grouped_batches(
+    layout: HdrLayout,
+    highest_us: int,
+    n_groups: int,
+    group_codes: npt.ArrayLike,
+    values: npt.NDArray[Any],
+    to_us: _Converter,
+) -> dict[int, Batch]:
+    """One batch per group code present; each chunk is sorted by code (a radix sort in cache)."""
+    codes = int_column(group_codes, "group_codes")
+    if len(codes) != len(values):
+        raise ValueError(f"{len(codes)} group codes for {len(values)} latency values")
+    if len(codes) and (int(codes.min()) < 0 or int(codes.max()) >= n_groups):
+        raise ValueError(
+            f"group codes span [{codes.min()}, {codes.max()}], outside [0, {n_groups})"
+        )
+    if n_groups <= 1 << 16:  # narrow codes make numpy's stable argsort a radix sort
+        codes = codes.astype(np.uint8 if n_groups <= 1 << 8 else np.uint16, copy=False)
+    batches: dict[int, Batch] = {}
+    converted = np.empty(min(len(values), CHUNK_LEN), dtype=np.float64)
+    by_group = np.empty_like(converted)
+    for start in range(0, len(values), CHUNK_LEN):
+        chunk_codes = codes[start : start + CHUNK_LEN]
+        us, grouped = converted[: len(chunk_codes)], by_group[: len(chunk_codes)]
+        to_us(values[start : start + CHUNK_LEN], us)
+        np.take(us, np.argsort(chunk_codes, kind="stable"), out=grouped)
+        group_sizes = np.bincount(chunk_codes, minlength=n_groups)
+        group_ends = np.cumsum(group_sizes)
+        for code in np.flatnonzero(group_sizes).tolist():
+            end = int(group_ends[code])
+            batch = batches.get(code)
+            if batch is None:
+                batch = batches[code] = Batch(layout, highest_us)
+            batch.add_whole_f64(grouped[end - int(group_sizes[code]) : end])
+    return batches
+
+
+def grouped_batches_from_seconds(
+    layout: HdrLayout,
+    highest_us: int,
+    n_groups: int,
+    group_codes: npt.ArrayLike,
+    latency_s: npt.ArrayLike,
+) -> dict[int, Batch]:
+    """``{group code: Batch}`` for float seconds split by a small-int group code column."""
+    values = float_column(latency_s)
+    return _grouped_batches(layout, highest_us, n_groups, group_codes, values, _seconds_to_us)
+
+
+def grouped_batches_from_microseconds(
+    layout: HdrLayout,
+    highest_us: int,
+    n_groups: int,
+    group_codes: npt.ArrayLike,
+    latency_us: npt.ArrayLike,
+) -> dict[int, Batch]:
+    """``{group code: Batch}`` for integer microseconds split by a group code column."""
+    values = int_column(latency_us, "latency_us")
+    return _grouped_batches(layout, highest_us, n_groups, group_codes, values, _integers_to_us)

@@ -1,8 +1,8 @@
 """Latency histograms keyed by tag, e.g. ``"SMS/SUCCESSFUL"`` or ``"request"``.
 
 Results hold one histogram per channel and status; the engine records whole columns at once, so
-:meth:`HistogramSet.record_grouped_s` splits a batch by a small-int group code with one stable
-(radix) sort instead of one boolean mask per group.
+:meth:`HistogramSet.record_grouped_s` splits a batch by a small-int group code, sorting each
+cache-sized chunk by code (a radix sort) instead of one boolean mask per group.
 """
 
 from __future__ import annotations
@@ -10,10 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-import numpy as np
 import numpy.typing as npt
 
-from ._arrays import float_column, int_column
+from ._bulk_recording import (
+    Batch,
+    grouped_batches_from_microseconds,
+    grouped_batches_from_seconds,
+)
+from ._hdr_layout import HdrLayout
 from ._latency_histogram import (
     DEFAULT_HIGHEST_US,
     DEFAULT_LOWEST_US,
@@ -36,7 +40,7 @@ def check_tag(tag: str) -> str:
 class HistogramSet:
     """Tagged :class:`LatencyHistogram` objects sharing one configuration."""
 
-    __slots__ = ("_config", "_histograms")
+    __slots__ = ("_config", "_histograms", "_layout")
 
     def __init__(
         self,
@@ -44,7 +48,9 @@ class HistogramSet:
         highest_us: int = DEFAULT_HIGHEST_US,
         significant_digits: int = DEFAULT_SIGNIFICANT_DIGITS,
     ) -> None:
-        self._config = LatencyHistogram(lowest_us, highest_us, significant_digits).config
+        template = LatencyHistogram(lowest_us, highest_us, significant_digits)
+        self._config = template.config
+        self._layout = HdrLayout.of(template.hdr)
         self._histograms: dict[str, LatencyHistogram] = {}
 
     @property
@@ -86,18 +92,33 @@ class HistogramSet:
     def record_grouped_s(
         self, tags: Sequence[str], group_codes: npt.ArrayLike, latency_s: npt.ArrayLike
     ) -> None:
-        """Record ``latency_s[i]`` under ``tags[group_codes[i]]`` for a whole column at once."""
-        values_s = float_column(latency_s)
-        for tag, rows in _split_by_code(tags, group_codes, len(values_s)):
-            self.histogram(tag).record_s(values_s[rows])
+        """Record ``latency_s[i]`` under ``tags[group_codes[i]]`` for a whole column at once.
+
+        All or nothing: bad codes or a NaN anywhere leave every histogram unchanged.
+        """
+        self._commit_grouped(
+            tags,
+            grouped_batches_from_seconds(
+                self._layout, self._config[1], len(tags), group_codes, latency_s
+            ),
+        )
 
     def record_grouped_us(
         self, tags: Sequence[str], group_codes: npt.ArrayLike, latency_us: npt.ArrayLike
     ) -> None:
         """Integer-microsecond form of :meth:`record_grouped_s`."""
-        values_us = int_column(latency_us, "latency_us")
-        for tag, rows in _split_by_code(tags, group_codes, len(values_us)):
-            self.histogram(tag).record_us(values_us[rows])
+        self._commit_grouped(
+            tags,
+            grouped_batches_from_microseconds(
+                self._layout, self._config[1], len(tags), group_codes, latency_us
+            ),
+        )
+
+    def _commit_grouped(self, tags: Sequence[str], batches: dict[int, Batch]) -> None:
+        for code in batches:
+            check_tag(tags[code])
+        for code, batch in sorted(batches.items()):
+            self.histogram(tags[code])._commit(batch)  # package-internal hand-over
 
     def merge(self, other: HistogramSet) -> None:
         """Add every histogram of ``other`` into the one with the same tag."""
@@ -135,25 +156,3 @@ class HistogramSet:
     def __repr__(self) -> str:
         counts = ", ".join(f"{tag}={h.count}" for tag, h in self.items())
         return f"HistogramSet({counts})"
-
-
-def _split_by_code(
-    tags: Sequence[str], group_codes: npt.ArrayLike, n_values: int
-) -> Iterator[tuple[str, npt.NDArray[np.intp]]]:
-    """``(tag, row indices)`` for each group present, from one stable sort of the codes."""
-    codes = int_column(group_codes, "group_codes")
-    if len(codes) != n_values:
-        raise ValueError(f"{len(codes)} group codes for {n_values} latency values")
-    if not n_values:
-        return
-    lo, hi = int(codes.min()), int(codes.max())
-    if lo < 0 or hi >= len(tags):
-        raise ValueError(f"group codes span [{lo}, {hi}], outside the {len(tags)} tags given")
-    # Narrow codes make numpy's stable sort a radix sort: linear time.
-    if len(tags) <= 1 << 16:
-        codes = codes.astype(np.uint8 if len(tags) <= 1 << 8 else np.uint16, copy=False)
-    order = np.argsort(codes, kind="stable")
-    starts = np.searchsorted(codes[order], np.arange(len(tags) + 1), side="left")
-    for code, tag in enumerate(tags):
-        if starts[code] < starts[code + 1]:
-            yield tag, order[starts[code] : starts[code + 1]]

@@ -28,8 +28,9 @@ def _sample_set() -> HistogramSet:
 
 def test_grouped_recording_equals_recording_each_group_separately() -> None:
     rng = np.random.default_rng(5)
-    codes = rng.integers(0, 3, 30_000).astype(np.uint8)
-    latency_s = rng.exponential(0.05, 30_000)
+    codes = rng.integers(0, 3, 150_000).astype(np.uint8)  # spans several recording chunks
+    latency_s = rng.exponential(0.05, 150_000)
+    latency_s[::1000] = -1.0
     grouped = HistogramSet()
     grouped.record_grouped_s(TAGS[:3], codes, latency_s)
     for code, tag in enumerate(TAGS[:3]):
@@ -37,6 +38,19 @@ def test_grouped_recording_equals_recording_each_group_separately() -> None:
         separate.record_s(latency_s[codes == code])
         np.testing.assert_array_equal(grouped[tag].counts, separate.counts)
         assert grouped[tag].count == np.count_nonzero(codes == code)
+        assert grouped[tag].below_range_count == separate.below_range_count > 0
+        assert (grouped[tag].min_us, grouped[tag].max_us) == (separate.min_us, separate.max_us)
+
+
+def test_grouped_recording_is_all_or_nothing() -> None:
+    histograms = HistogramSet()
+    histograms.record_grouped_s(TAGS[:2], [0, 1], [0.1, 0.2])
+    with pytest.raises(ValueError, match="NaN"):
+        histograms.record_grouped_s(TAGS[:2], [0, 1, 1], [0.1, 0.2, np.nan])
+    with pytest.raises(ValueError, match="tag"):
+        histograms.record_grouped_s(["ok", "not ok"], [0, 1], [0.1, 0.2])
+    assert [histograms[tag].count for tag in TAGS[:2]] == [1, 1]
+    assert "ok" not in histograms
 
 
 def test_grouped_microseconds_skip_absent_groups() -> None:
