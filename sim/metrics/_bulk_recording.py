@@ -46,7 +46,11 @@ class Batch:
             self.above += int(np.count_nonzero(us > self.highest_us))
             np.clip(us, 0, self.highest_us, out=us)
             lo, hi = min(max(lo, 0.0), self.highest_us), max(min(hi, self.highest_us), 0.0)
-        self.slots += np.bincount(self.layout.counts_index(us), minlength=self.layout.counts_len)
+        slots = self.layout.counts_index(us)
+        if len(slots) * 2 >= len(self.slots):
+            self.slots += np.bincount(slots, minlength=len(self.slots))
+        else:  # a small group: skip allocating and adding a whole counts-sized array
+            np.add.at(self.slots, slots, 1)
         self.count += len(us)
         self.min_us = min(self.min_us, int(lo))
         self.max_us = max(self.max_us, int(hi))
