@@ -159,6 +159,10 @@ class _Connection:
         if not isinstance(head, h11.Request):
             raise h11.RemoteProtocolError(f"expected a request, got {type(head).__name__}")
         received_s = trio.current_time()
+        head_bytes = len(head.method) + len(head.target) + sum(
+            len(k) + len(v) + 4 for k, v in head.headers)
+        if head_bytes > self.config.max_header_bytes:  # h11 only limits what it must buffer
+            raise h11.RemoteProtocolError("headers too long", error_status_hint=431)
         limit = self.config.max_body_bytes
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in head.headers]
         for name, value in headers:

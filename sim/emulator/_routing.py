@@ -134,7 +134,8 @@ def _unrouted(method: str, path: str) -> BadRequest | NotFound:
                               " is not emulated by pinsim")
     if path.startswith("/v1/apps/") or any(t.match(raw_segments) is not None
                                            for t in _pinpoint_model_templates()):
-        return BadRequest(f"{method} {path[:200]} is not a Pinpoint operation emulated by pinsim")
+        return BadRequest(f"{method} {path[:200]} is not emulated by pinsim (no Pinpoint "
+                          "operation pinsim knows has this method and path)")
     return NotFound(f"No such resource: {path[:200]}")
 
 

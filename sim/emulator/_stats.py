@@ -13,14 +13,11 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import msgspec
-from hdrh.histogram import HdrHistogram
 
-LOWEST_US = 1
-HIGHEST_US = 3_600_000_000  # one hour
-SIGNIFICANT_DIGITS = 3
+from sim.metrics import HistogramSet, LatencyHistogram
+
 PERCENTILES = (50.0, 90.0, 99.0, 99.9, 100.0)
 ENDPOINT_CHANNEL = "ENDPOINT"
 STATS_VERSION = 1
@@ -28,10 +25,19 @@ STATS_VERSION = 1
 
 class LatencySummary(msgspec.Struct, kw_only=True):
     count: int
-    out_of_range: int
+    above_range: int
+    """Answers slower than the histogram's one-hour ceiling (recorded at the ceiling)."""
     mean_us: float
     percentiles_us: dict[str, int]
     """``"p50"``, ``"p90"``, ``"p99"``, ``"p99.9"``, ``"p100"`` (the max)."""
+
+    @classmethod
+    def of(cls, histogram: LatencyHistogram) -> LatencySummary:
+        values = histogram.percentiles_us(PERCENTILES).tolist()
+        return cls(count=histogram.count, above_range=histogram.above_range_count,
+                   mean_us=histogram.mean_us,
+                   percentiles_us={f"p{p:g}": int(v) for p, v in zip(PERCENTILES, values,
+                                                                     strict=True)})
 
 
 class StatsReport(msgspec.Struct, kw_only=True):
@@ -80,30 +86,6 @@ _users_answer_decoder = msgspec.json.Decoder(_SendUsersAnswer)
 _request_decoder = msgspec.json.Decoder(_SendRequest)
 
 
-class _Histogram:
-    """hdrh histogram of microseconds that counts, rather than drops, out-of-range values."""
-
-    def __init__(self) -> None:
-        self.hdr: Any = HdrHistogram(LOWEST_US, HIGHEST_US, SIGNIFICANT_DIGITS)
-        self.out_of_range = 0
-
-    def record_s(self, latency_s: float) -> None:
-        value_us = max(LOWEST_US, round(latency_s * 1e6))
-        if value_us > HIGHEST_US:
-            self.out_of_range += 1
-            value_us = HIGHEST_US
-        self.hdr.record_value(value_us)
-
-    def summary(self) -> LatencySummary:
-        hdr = self.hdr
-        count = int(hdr.get_total_count())
-        return LatencySummary(
-            count=count, out_of_range=self.out_of_range,
-            mean_us=float(hdr.get_mean_value()) if count else 0.0,
-            percentiles_us={f"p{p:g}": int(hdr.get_value_at_percentile(p)) if count else 0
-                            for p in PERCENTILES})
-
-
 class EmulatorStats:
     """Counters and histograms of one server; reset only with the process (not /_pinsim/reset).
 
@@ -116,17 +98,15 @@ class EmulatorStats:
         self.deliveries: dict[str, dict[str, int]] = {}
         self.in_flight = 0
         self.open_connections = 0
-        self._latency: dict[str, _Histogram] = {"all": _Histogram()}
+        self._latency = HistogramSet()  # microseconds, 1 us .. 1 h, 3 significant digits
 
     def record_request(self, operation: str, status: int, latency_s: float) -> None:
         by_status = self.requests.setdefault(operation, {})
         key = str(status)
         by_status[key] = by_status.get(key, 0) + 1
-        self._latency["all"].record_s(latency_s)
-        histogram = self._latency.get(operation)
-        if histogram is None:
-            histogram = self._latency[operation] = _Histogram()
-        histogram.record_s(latency_s)
+        latency_us = round(latency_s * 1e6)
+        self._latency.histogram("all").record_value_us(latency_us)
+        self._latency.histogram(operation).record_value_us(latency_us)
 
     def record_send(self, operation: str, request_body: bytes, answer_body: bytes) -> None:
         """Count the per-recipient outcomes of a successful SendMessages / SendUsersMessages."""
@@ -161,7 +141,7 @@ class EmulatorStats:
             requests={op: dict(sorted(st.items())) for op, st in sorted(self.requests.items())},
             deliveries={ch: dict(sorted(st.items()))
                         for ch, st in sorted(self.deliveries.items())},
-            latency_us={op: h.summary() for op, h in sorted(self._latency.items())})
+            latency_us={op: LatencySummary.of(h) for op, h in self._latency.items()})
 
 
 def write_json_atomically(path: Path, data: bytes) -> None:
