@@ -55,8 +55,28 @@ class RuleOutcome(NamedTuple):
     message: npt.NDArray[np.uint8]  # index into RULE_MESSAGES
 
 
-def first_of_each(*keys: npt.NDArray[np.int64] | npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:
-    """True where the key tuple appears for the first time (in array order)."""
+def first_of_each(group: npt.NDArray[np.int64], family: npt.NDArray[np.uint8],
+                  address_key: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    """True where (group, family, address_key) appears for the first time (in array order).
+
+    Keys that fit are packed into one int64 (group < 2**23, address_key < 2**32) and ranked
+    with one stable sort; others take the general lexsort path. A test checks both agree.
+    """
+    n = len(group)
+    if n < 2:
+        return np.ones(n, dtype=bool)
+    if (0 <= int(group.min()) and int(group.max()) < (1 << 23)
+            and 0 <= int(address_key.min()) and int(address_key.max()) < (1 << 32)):
+        packed = (group << 40) | (family.astype(np.int64) << 32) | address_key
+        first = np.zeros(n, dtype=bool)
+        first[np.unique(packed, return_index=True)[1]] = True
+        return first
+    return first_of_each_general(group, family, address_key)
+
+
+def first_of_each_general(*keys: npt.NDArray[np.int64] | npt.NDArray[np.uint8]
+                          ) -> npt.NDArray[np.bool_]:
+    """:func:`first_of_each` for any key values (lexicographic sort of the key columns)."""
     n = len(keys[0])
     first = np.ones(n, dtype=bool)
     if n < 2:
@@ -81,11 +101,13 @@ def apply_rules(recipients: Recipients, opt_out_as_permanent_p: float = 0.0,
         status[mask], code[mask], message[mask] = st, sc, msg
 
     unknown = recipients.unknown
-    settle(unknown, PERMANENT_FAILURE, 404, MSG_UNKNOWN)
     inactive = recipients.inactive & ~unknown
-    settle(inactive, PERMANENT_FAILURE, 400, MSG_INACTIVE)
+    stopped = unknown | inactive
+    if stopped.any():
+        settle(unknown, PERMANENT_FAILURE, 404, MSG_UNKNOWN)
+        settle(inactive, PERMANENT_FAILURE, 400, MSG_INACTIVE)
 
-    targeted = ~(unknown | inactive) & (recipients.address_key >= 0)
+    targeted = ~stopped & (recipients.address_key >= 0)
     idx = np.flatnonzero(targeted)
     if len(idx) > 1:
         first = first_of_each(recipients.group[idx], recipients.family[idx],

@@ -236,21 +236,30 @@ def _content_checks(ch: int, idx: npt.NDArray[np.intp], expanded: Expanded,
                 failed[k] = True
                 message[i] = messages.add(problem)
     configs = expanded.configs
-    resolved = resolver.for_recipients(repeat(CHANNEL_TYPES[ch], len(rows)),
-                                       [configs[i] for i in rows])
-    first = resolved[0]
-    if all(r is first for r in resolved):  # the common case: nobody has own content
-        if first.error is not None:
-            failed[:] = True
-            message[idx] = messages.add(first.error)
-        return np.full(len(rows), max(first.sms_parts, 1), dtype=np.int64), failed
-    parts = np.ones(len(rows), dtype=np.int64)
-    for k, content in enumerate(resolved):
-        if content.error is not None and not failed[k]:
+    own = [k for k, i in enumerate(rows) if _has_own_content(configs[i])]
+    plain = resolver.for_recipient(CHANNEL_TYPES[ch])
+    parts = np.full(len(rows), max(plain.sms_parts, 1), dtype=np.int64)
+    if plain.error is not None:
+        plain_rows = np.ones(len(rows), dtype=bool)
+        plain_rows[own] = False
+        message[idx[plain_rows & ~failed]] = messages.add(plain.error)
+        failed |= plain_rows
+    for k in own:
+        content = resolver.for_recipient(CHANNEL_TYPES[ch], configs[rows[k]])
+        if content.error is not None:
+            if not failed[k]:
+                message[rows[k]] = messages.add(content.error)
             failed[k] = True
-            message[rows[k]] = messages.add(content.error)
         parts[k] = max(content.sms_parts, 1)
     return parts, failed
+
+
+def _has_own_content(config: RecipientConfig) -> bool:
+    """Whether a recipient's config changes its content (else the channel's plain one applies)."""
+    return config is not None and not (
+        config.BodyOverride is None and config.RawContent is None
+        and config.Substitutions is None and config.TitleOverride is None
+        and config.Context is None)
 
 
 class MessageTable:

@@ -200,3 +200,38 @@ def test_same_seed_gives_identical_responses(make_client: Any) -> None:
     assert answers[0] == answers[1]
     statuses = [r["DeliveryStatus"] for r in answers[0][1].values()]
     assert 0 < statuses.count("TEMPORARY_FAILURE") < 50
+
+
+def test_recipient_override_changes_only_that_recipients_content(client: Any, app_id: str
+                                                                 ) -> None:
+    out = send(client, app_id, Addresses={
+        "+15550100013": {"ChannelType": "SMS"},
+        "+15550100014": {"ChannelType": "SMS", "BodyOverride": "x" * 1601},
+        "+15550100015": {"ChannelType": "SMS", "BodyOverride": "Hi {{name}}",
+                         "Substitutions": {"name": ["Ann"]}}})["Result"]
+    assert out["+15550100013"]["DeliveryStatus"] == "SUCCESSFUL"
+    too_long = out["+15550100014"]
+    assert too_long["DeliveryStatus"] == "PERMANENT_FAILURE"
+    assert "1601" in too_long["StatusMessage"] and "1600" in too_long["StatusMessage"]
+    assert out["+15550100015"]["DeliveryStatus"] == "SUCCESSFUL"
+
+
+def test_push_payload_over_the_channel_limit_fails_per_recipient(client: Any, app_id: str
+                                                                 ) -> None:
+    out = send(client, app_id, MessageConfiguration={
+        "GCMMessage": {"Title": "t", "Body": "y" * 5000}},
+        Addresses={"fcm-token": {"ChannelType": "GCM"},
+                   "+15550100016": {"ChannelType": "SMS", "BodyOverride": "short"}})["Result"]
+    assert out["fcm-token"]["DeliveryStatus"] == "PERMANENT_FAILURE"
+    assert "4096" in out["fcm-token"]["StatusMessage"]
+    assert out["+15550100016"]["DeliveryStatus"] == "SUCCESSFUL"
+
+
+def test_latency_and_completion_time_follow_the_channel_profile(make_client: Any) -> None:
+    client = make_client(channels={"SMS": ChannelProfile(latency=ConstantLatency(value_s=0.25))})
+    app = client.create_app(CreateApplicationRequest={"Name": "x"})["ApplicationResponse"]["Id"]
+    send(client, app, Addresses={"+15550100017": {"ChannelType": "SMS"}})
+    if hasattr(client, "last_trace"):
+        trace = client.last_trace()
+        assert trace.latency_s.tolist() == [0.25]
+        assert trace.completion_s - trace.started_s == 0.25
