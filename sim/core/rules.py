@@ -65,8 +65,8 @@ def first_of_each(group: npt.NDArray[np.int64], family: npt.NDArray[np.uint8],
     n = len(group)
     if n < 2:
         return np.ones(n, dtype=bool)
-    if (0 <= int(group.min()) and int(group.max()) < (1 << 23)
-            and 0 <= int(address_key.min()) and int(address_key.max()) < (1 << 32)):
+    if (int(group.min()) >= 0 and int(group.max()) < (1 << 23)
+            and int(address_key.min()) >= 0 and int(address_key.max()) < (1 << 32)):
         packed = (group << 40) | (family.astype(np.int64) << 32) | address_key
         first = np.zeros(n, dtype=bool)
         first[np.unique(packed, return_index=True)[1]] = True

@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from itertools import repeat
 from typing import NamedTuple
 
 import numpy as np
