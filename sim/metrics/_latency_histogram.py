@@ -54,7 +54,7 @@ def _decode_hdr(hdr_base64: str) -> Any:
 class LatencyHistogram:
     """Latencies in integer microseconds, HdrHistogram-compatible, recordable in bulk."""
 
-    __slots__ = ("_above_range", "_below_range", "_counts", "_hdr", "_layout")
+    __slots__ = ("_above_range", "_below_range", "_config", "_counts", "_hdr", "_layout")
 
     def __init__(
         self,
@@ -69,6 +69,7 @@ class LatencyHistogram:
         if not 1 <= significant_digits <= 5:
             raise ValueError(f"significant_digits must be 1..5, got {significant_digits}")
         self._hdr: Any = HdrHistogram(lowest_us, highest_us, significant_digits)
+        self._config = (lowest_us, highest_us, significant_digits)
         self._layout = HdrLayout.of(self._hdr)
         self._counts: npt.NDArray[np.uint64] = np.ctypeslib.as_array(self._hdr.counts)
         self._below_range = 0
@@ -79,12 +80,7 @@ class LatencyHistogram:
     @property
     def config(self) -> tuple[int, int, int]:
         """``(lowest_us, highest_us, significant_digits)``; merging needs equal configs."""
-        hdr = self._hdr
-        return (
-            int(hdr.lowest_trackable_value),
-            int(hdr.highest_trackable_value),
-            int(hdr.significant_figures),
-        )
+        return self._config
 
     @property
     def hdr(self) -> Any:
@@ -102,18 +98,18 @@ class LatencyHistogram:
 
     def record_s(self, latency_s: npt.ArrayLike) -> None:
         """Record latencies in seconds, rounded to the nearest microsecond (NaN is an error)."""
-        self._commit(batch_from_seconds(self._layout, self.config[1], latency_s))
+        self._commit(batch_from_seconds(self._layout, self._config[1], latency_s))
 
     def record_us(self, latency_us: npt.ArrayLike) -> None:
         """Record integer latencies in microseconds (any integer dtype; floats are refused)."""
-        self._commit(batch_from_microseconds(self._layout, self.config[1], latency_us))
+        self._commit(batch_from_microseconds(self._layout, self._config[1], latency_us))
 
     def record_value_us(self, latency_us: int, count: int = 1) -> None:
         """Record one value ``count`` times, with the same clamping as the bulk methods."""
         value = operator.index(latency_us)
         if count < 1:
             raise ValueError(f"count must be >= 1, got {count}")
-        highest_us = self.config[1]
+        highest_us = self._config[1]
         if value < 0:
             self._below_range += count
             value = 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -65,6 +67,22 @@ def test_fixed_edges_across_chunks_equal_record_value() -> None:
     histogram = LatencyHistogram()
     histogram.record_us(values)
     assert_same_as_hdrh(histogram, hdrh_one_by_one(values.tolist()))
+
+
+def test_hdrh_reports_are_identical_after_bulk_recording() -> None:
+    """hdrh's own percentile table, mean and stddev read the state bulk recording maintains."""
+    rng = np.random.default_rng(8)
+    latency_us = rng.integers(0, 5_000_000, 3000)
+    histogram = LatencyHistogram()
+    histogram.record_us(latency_us)
+    reference = hdrh_one_by_one(latency_us.tolist())
+    tables = []
+    for hdr in (histogram.hdr, reference):
+        out = io.BytesIO()
+        hdr.output_percentile_distribution(out, 1000.0)
+        tables.append(out.getvalue())
+    assert tables[0] == tables[1]
+    assert histogram.hdr.get_stddev() == reference.get_stddev()
 
 
 @pytest.mark.parametrize("dtype", [np.int8, np.int32, np.uint16, np.uint32, np.int64, np.uint64])
