@@ -146,8 +146,13 @@ class HistogramSet:
     def merge_wire(self, wire: HistogramSetWire) -> None:
         """Add a shipped set (e.g. a Locust worker's report) into this one."""
         self._check_config((wire.lowest_us, wire.highest_us, wire.significant_digits))
-        for tag, histogram_wire in wire.histograms.items():
-            self.histogram(tag).merge_wire(histogram_wire)
+        received = {
+            check_tag(tag): LatencyHistogram.from_wire(w) for tag, w in wire.histograms.items()
+        }
+        for histogram in received.values():  # decode everything first: a bad report merges nothing
+            self._check_config(histogram.config)
+        for tag, histogram in received.items():
+            self.histogram(tag).merge(histogram)
 
     def _check_config(self, other: tuple[int, int, int]) -> None:
         if other != self._config:

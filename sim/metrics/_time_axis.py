@@ -52,13 +52,12 @@ class TimeAxis:
 
         Rows outside the window are tallied here, weighted by ``weights`` when given.
         """
+        if len(times_s) and math.isnan(float(times_s.min())):  # before anything is counted
+            raise ValueError("times contain NaN")
         for start in range(0, len(times_s), CHUNK_LEN):
             rows = slice(start, start + CHUNK_LEN)
             bins = np.floor((times_s[rows] - self.origin_s) / self.bin_s)
-            lo, hi = float(bins.min()), float(bins.max())
-            if math.isnan(lo) or math.isnan(hi):
-                raise ValueError("times contain NaN")
-            if lo >= 0 and hi < self.max_bins:
+            if float(bins.min()) >= 0 and float(bins.max()) < self.max_bins:
                 yield rows, None, bins.astype(np.intp)
                 continue
             before, beyond = bins < 0, bins >= self.max_bins

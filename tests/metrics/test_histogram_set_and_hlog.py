@@ -10,7 +10,14 @@ import pytest
 from hdrh.histogram import HdrHistogram
 from hdrh.log import HistogramLogReader
 
-from sim.metrics import HistogramSet, HistogramSetWire, LatencyHistogram, read_hlog, write_hlog
+from sim.metrics import (
+    HistogramSet,
+    HistogramSetWire,
+    HistogramWire,
+    LatencyHistogram,
+    read_hlog,
+    write_hlog,
+)
 
 TAGS = ["SMS/SUCCESSFUL", "SMS/THROTTLED", "EMAIL/SUCCESSFUL", "request"]
 
@@ -88,6 +95,17 @@ def test_set_wire_round_trip_and_merge() -> None:
     assert received["request"].count == 2 * original["request"].count
     with pytest.raises(ValueError, match="config"):
         received.merge(HistogramSet(significant_digits=2))
+
+
+def test_a_corrupt_report_merges_nothing() -> None:
+    master = _sample_set()
+    before = {tag: h.count for tag, h in master.items()}
+    wire = master.to_wire()
+    histograms = dict(wire.histograms)
+    histograms["zzz/last"] = HistogramWire(hdr_base64="garbage")
+    with pytest.raises(ValueError, match="HdrHistogram"):
+        master.merge_wire(msgspec.structs.replace(wire, histograms=histograms))
+    assert {tag: h.count for tag, h in master.items()} == before
 
 
 def test_hlog_reads_back_with_hdrh_reader_with_identical_counts(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.metrics import PerSecondCounts, PerSecondCountsWire, PerSecondGauge, PerSecondGaugeWire
+from sim.metrics._arrays import CHUNK_LEN
 
 times = st.lists(st.floats(-5.0, 80.0, allow_nan=False), max_size=300)
 
@@ -68,8 +69,10 @@ def test_counts_merge_and_wire_round_trip() -> None:
 
 def test_bad_inputs_raise() -> None:
     series = PerSecondCounts()
+    late_nan = np.ones(CHUNK_LEN + 5)
+    late_nan[-1] = np.nan
     with pytest.raises(ValueError, match="NaN"):
-        series.add([1.0, np.nan])
+        series.add(late_nan)
     with pytest.raises(ValueError, match="non-negative"):
         series.add([1.0], counts=[-1])
     with pytest.raises(ValueError, match="counts for"):
