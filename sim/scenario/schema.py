@@ -52,11 +52,13 @@ class Channels(_Schema, frozen=True, kw_only=True):
     ``profile`` is a name looked up in ``profiles/`` beside the scenario file and in
     ``scenarios/profiles/``, or a path. ``inline`` tables replace a whole channel's profile.
     ``opt_out_as_permanent_p``: chance an opted-out SMS is reported as PERMANENT_FAILURE.
+    Loading merges the profile file into ``inline`` and records its path in ``profile_file``.
     """
 
     profile: str | None = None
     inline: dict[str, ChannelProfile] = {}
     opt_out_as_permanent_p: Probability = 0.0
+    profile_file: str = ""
 
 
 class RetryPolicy(_Schema, frozen=True, kw_only=True):
