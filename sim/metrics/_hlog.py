@@ -16,7 +16,7 @@ import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from hdrh.log import HistogramLogReader, HistogramLogWriter
 
@@ -47,33 +47,46 @@ def write_hlog(
     """
     target = Path(path)
     temporary = target.with_name(target.name + ".tmp")
-    with temporary.open("w", encoding="utf-8") as log:
-        writer = HistogramLogWriter(log)
-        writer.output_log_format_version()
-        writer.output_comment("[pinsim latency histograms: values in us, Interval_Max in ms]")
-        if epoch_start_s is not None:
-            iso = datetime.fromtimestamp(epoch_start_s, UTC).isoformat(" ")
-            writer.output_comment(f"[StartTime: {epoch_start_s:f} (seconds since epoch), {iso}]")
-            writer.output_base_time(epoch_start_s * _MS_PER_S)
-        for tag, histogram in histograms.items():
-            if histogram.below_range_count or histogram.above_range_count:
-                writer.output_comment(
-                    f"[pinsim out-of-range Tag={tag} "
-                    f"below_range_count={histogram.below_range_count} "
-                    f"above_range_count={histogram.above_range_count}]"
-                )
-        writer.output_legend()
-        for tag, histogram in histograms.items():
-            hdr = histogram.hdr
-            hdr.set_start_time_stamp(interval_start_s * _MS_PER_S)
-            hdr.set_end_time_stamp(interval_end_s * _MS_PER_S)
-            if tag:
-                log.write(f"Tag={tag},")
-            # Zero start/end arguments make hdrh take the histogram's own timestamps.
-            writer.output_interval_histogram(hdr, 0, 0, max_value_unit_ratio=_US_PER_MS)
-        log.flush()
-        os.fsync(log.fileno())
-    os.replace(temporary, target)
+    try:
+        with temporary.open("w", encoding="utf-8") as log:
+            _write_log(log, histograms, interval_start_s, interval_end_s, epoch_start_s)
+            log.flush()
+            os.fsync(log.fileno())
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _write_log(
+    log: TextIO,
+    histograms: HistogramSet,
+    interval_start_s: float,
+    interval_end_s: float,
+    epoch_start_s: float | None,
+) -> None:
+    writer = HistogramLogWriter(log)
+    writer.output_log_format_version()
+    writer.output_comment("[pinsim latency histograms: values in us, Interval_Max in ms]")
+    if epoch_start_s is not None:
+        iso = datetime.fromtimestamp(epoch_start_s, UTC).isoformat(" ")
+        writer.output_comment(f"[StartTime: {epoch_start_s:f} (seconds since epoch), {iso}]")
+        writer.output_base_time(epoch_start_s * _MS_PER_S)
+    for tag, histogram in histograms.items():
+        if histogram.below_range_count or histogram.above_range_count:
+            writer.output_comment(
+                f"[pinsim out-of-range Tag={tag} "
+                f"below_range_count={histogram.below_range_count} "
+                f"above_range_count={histogram.above_range_count}]"
+            )
+    writer.output_legend()
+    for tag, histogram in histograms.items():
+        hdr = histogram.hdr
+        hdr.set_start_time_stamp(interval_start_s * _MS_PER_S)
+        hdr.set_end_time_stamp(interval_end_s * _MS_PER_S)
+        if tag:
+            log.write(f"Tag={tag},")
+        # Zero start/end arguments make hdrh take the histogram's own timestamps.
+        writer.output_interval_histogram(hdr, 0, 0, max_value_unit_ratio=_US_PER_MS)
 
 
 def read_hlog(path: str | os.PathLike[str]) -> HistogramSet:
