@@ -41,6 +41,7 @@ SEND_OPERATIONS = frozenset({"SendMessages", "SendUsersMessages"})
 UNROUTED = "_unrouted"
 PROTOCOL = "_protocol"
 OPS = "_pinsim"
+SHUTDOWN = "_shutdown"
 
 
 class ResetAnswer(msgspec.Struct):
@@ -131,7 +132,7 @@ class Emulator:
             if self.draining:
                 return error_response(503, SERVICE_UNAVAILABLE_TYPE,
                                       "The emulator is shutting down", self._ops_request_id(),
-                                      OPS, close=True)
+                                      SHUTDOWN, close=True)
             try:
                 path, query = split_target(request.target)
             except PinpointError as exc:

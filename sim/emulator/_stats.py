@@ -53,7 +53,8 @@ class StatsReport(msgspec.Struct, kw_only=True):
     in_flight: int
     open_connections: int
     requests: dict[str, dict[str, int]]
-    """Operation (or ``_unrouted``, ``_protocol``, ``_pinsim``) -> HTTP status -> count."""
+    """Operation -> HTTP status -> count; ``_unrouted`` (no operation matched), ``_protocol``
+    (malformed or timed-out HTTP), ``_pinsim`` (operations endpoints), ``_shutdown`` (503)."""
     deliveries: dict[str, dict[str, int]]
     """Channel type -> DeliveryStatus -> count."""
     latency_us: dict[str, LatencySummary]

@@ -75,7 +75,14 @@ class TrioHttpClient:
 
     @classmethod
     async def connect(cls, port: int) -> TrioHttpClient:
+        """Connect; use as ``async with await TrioHttpClient.connect(port) as client``."""
         return cls(await trio.open_tcp_stream("127.0.0.1", port))
+
+    async def __aenter__(self) -> TrioHttpClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.stream.aclose()
 
     async def request(self, method: str, target: str, body: bytes = b"",
                       headers: list[tuple[str, str]] | None = None) -> RawResponse:

@@ -1,0 +1,129 @@
+"""Time limits, operations endpoints and shutdown, on trio's MockClock: a stalled client gets
+408 at exactly the request timeout, idle keep-alive connections close, and shutdown answers
+what is in flight, refuses the rest with 503 and writes the final stats atomically."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import trio
+
+from sim.channels import ChannelProfile, ConstantLatency
+from sim.core.service import ServiceConfig
+from sim.emulator import Emulator
+
+from .wire import RawResponse, TrioHttpClient, parse_response, run_on_mock_clock
+
+SEND = json.dumps({"Addresses": {"+15555550600": {"ChannelType": "SMS"}},
+                   "MessageConfiguration": {"SMSMessage": {"Body": "hi"}}}).encode()
+SLOW_SMS = ServiceConfig(channels={"SMS": ChannelProfile(latency=ConstantLatency(value_s=1.0))})
+
+
+async def read_until_closed(stream: trio.abc.Stream) -> bytes:
+    chunks = []
+    while chunk := await stream.receive_some(65536):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_half_request_gets_408_at_the_timeout_while_others_are_served() -> None:
+    async def scenario(emulator: Emulator) -> None:
+        stalled = await trio.open_tcp_stream("127.0.0.1", emulator.port)
+        await stalled.send_all(b"PUT /v1/apps/x/endpoints HTTP/1.1\r\nHost: h\r\n")
+        started = trio.current_time()
+        async with await TrioHttpClient.connect(emulator.port) as other:
+            assert (await other.request("GET", "/v1/apps")).status == 200
+        assert trio.current_time() == started
+        response = parse_response(await read_until_closed(stalled))
+        assert trio.current_time() - started == pytest.approx(7.5)
+        assert response.status == 408
+        assert response.headers["x-amzn-errortype"] == "RequestTimeoutException"
+        await stalled.aclose()
+
+    run_on_mock_clock(scenario, request_timeout_s=7.5)
+
+
+def test_idle_keep_alive_connection_is_closed_after_the_idle_timeout() -> None:
+    async def scenario(emulator: Emulator) -> None:
+        async with await TrioHttpClient.connect(emulator.port) as client:
+            assert (await client.request("GET", "/v1/apps")).status == 200
+            started = trio.current_time()
+            assert await client.stream.receive_some(100) == b""
+            assert trio.current_time() - started == pytest.approx(20.0)
+
+    run_on_mock_clock(scenario, idle_timeout_s=20.0)
+
+
+def test_stats_count_requests_deliveries_and_latency() -> None:
+    async def scenario(emulator: Emulator) -> None:
+        async with await TrioHttpClient.connect(emulator.port) as client:
+            assert (await client.request("POST", "/v1/apps/app/messages", SEND)).status == 200
+            assert (await client.request("GET", "/v1/apps/nope")).status == 404
+            assert (await client.request("GET", "/nowhere")).status == 404
+            stats = json.loads((await client.request("GET", "/_pinsim/stats")).body)
+        assert stats["requests"] == {"GetApp": {"404": 1}, "SendMessages": {"200": 1},
+                                     "_unrouted": {"404": 1}}
+        assert stats["deliveries"] == {"SMS": {"SUCCESSFUL": 1}}
+        assert stats["in_flight"] == 1  # the stats request itself
+        assert stats["final"] is False
+        send_latency = stats["latency_us"]["SendMessages"]
+        assert send_latency["count"] == 1
+        assert send_latency["percentiles_us"]["p50"] == pytest.approx(1_000_000, rel=1e-3)
+
+    run_on_mock_clock(scenario, pacing="realtime", app_ids=("app",), service=SLOW_SMS)
+
+
+def test_reset_gives_a_fresh_service_with_the_configured_apps() -> None:
+    async def scenario(emulator: Emulator) -> None:
+        async with await TrioHttpClient.connect(emulator.port) as client:
+            created = await client.request("POST", "/v1/apps", b'{"Name": "temp"}')
+            temp_id = json.loads(created.body)["Id"]
+            reset = await client.request("POST", "/_pinsim/reset")
+            assert json.loads(reset.body) == {"app_ids": ["known-app"]}
+            assert (await client.request("GET", f"/v1/apps/{temp_id}")).status == 404
+            kept = await client.request("GET", "/v1/apps/known-app")
+            assert json.loads(kept.body)["Id"] == "known-app"
+
+    run_on_mock_clock(scenario, app_ids=("known-app",))
+
+
+def test_shutdown_answers_in_flight_refuses_new_and_writes_stats(tmp_path: Path) -> None:
+    refused: list[RawResponse] = []
+
+    async def in_flight_send(port: int, task_status: trio.TaskStatus[None]) -> None:
+        async with await TrioHttpClient.connect(port) as client:
+            task_status.started()
+            response = await client.request("POST", "/v1/apps/app/messages", SEND)
+            assert response.status == 200
+            assert trio.current_time() == pytest.approx(1.0, abs=1e-6)
+
+    async def scenario(emulator: Emulator) -> None:
+        async with trio.open_nursery() as nursery:
+            idle = await TrioHttpClient.connect(emulator.port)
+            assert (await idle.request("GET", "/v1/apps")).status == 200
+            late = await trio.open_tcp_stream("127.0.0.1", emulator.port)
+            await late.send_all(b"GET /v1/apps HTTP/1.1\r\n")
+            await nursery.start(in_flight_send, emulator.port)
+            await trio.sleep(0.25)
+            emulator.request_shutdown()
+            await trio.sleep(0.25)
+            assert await idle.stream.receive_some(100) == b""  # idle: closed, no answer
+            await late.send_all(b"Host: h\r\n\r\n")
+            refused.append(parse_response(await read_until_closed(late)))
+            with pytest.raises(OSError):
+                await trio.open_tcp_stream("127.0.0.1", emulator.port)
+            for stream in (idle.stream, late):
+                await stream.aclose()
+
+    report = run_on_mock_clock(scenario, pacing="realtime", app_ids=("app",),
+                               service=SLOW_SMS, results_dir=tmp_path, run_id="run-1")
+    assert refused[0].status == 503
+    assert refused[0].headers["connection"] == "close"
+    assert report.final and report.in_flight == 0
+    written = json.loads((tmp_path / "emulator" / "run-1" / "stats.json").read_text())
+    assert written["final"] is True
+    assert written["requests"]["SendMessages"] == {"200": 1}
+    assert written["requests"]["_shutdown"] == {"503": 1}
+    assert [p.name for p in (tmp_path / "emulator" / "run-1").iterdir()] == ["stats.json"]
