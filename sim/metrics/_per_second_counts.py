@@ -56,6 +56,15 @@ class PerSecondCounts:
         """Events per bin, bin 0 first, up to the last bin that received any (a copy)."""
         return self._counts[: self._n_bins].copy()
 
+    def counts_for_bins(self, n_bins: int) -> npt.NDArray[np.int64]:
+        """Exactly ``n_bins`` counts: zero-padded (quiet trailing seconds) or cut off."""
+        if n_bins < 0:
+            raise ValueError(f"n_bins must be >= 0, got {n_bins}")
+        result = np.zeros(n_bins, dtype=np.int64)
+        kept = min(n_bins, self._n_bins)
+        result[:kept] = self._counts[:kept]
+        return result
+
     @property
     def rate_per_s(self) -> npt.NDArray[np.float64]:
         """Events per second in each bin."""

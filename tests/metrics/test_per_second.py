@@ -43,6 +43,8 @@ def test_weighted_counts_and_window_tallies() -> None:
     series = PerSecondCounts(max_bins=3)
     series.add([0.5, 0.9, 2.0, -0.1, 3.0, np.inf], counts=[2, 3, 1, 4, 5, 6])
     assert series.counts.tolist() == [5, 0, 1]
+    assert series.counts_for_bins(5).tolist() == [5, 0, 1, 0, 0]
+    assert series.counts_for_bins(2).tolist() == [5, 0]
     assert (series.before_origin_count, series.beyond_horizon_count) == (4, 11)
 
 
