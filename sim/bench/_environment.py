@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import msgspec
-import numpy as np
 
 import sim
 
@@ -43,6 +42,8 @@ def _version_of(distribution: str) -> str | None:
 
 
 def machine() -> Machine:
+    import numpy as np  # here, so that building the pinsim parser does not load numpy
+
     return Machine(cpu_count=os.cpu_count() or 1, python=sys.version.split()[0],
                    numpy=np.__version__, msgspec=msgspec.__version__,
                    numba=_version_of("numba"), platform=platform.platform())

@@ -63,7 +63,7 @@ def result_table(result: BenchResult) -> Table:
                         f"{verdict}",
                   caption=f"{result.code_version} · {result.machine.cpu_count} CPU · "
                           f"python {result.machine.python} · {result.started_utc}")
-    table.add_column("figure")
+    table.add_column("figure", no_wrap=True)
     table.add_column("value", justify="right")
     table.add_column("unit")
     table.add_column("target", justify="right")

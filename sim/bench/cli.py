@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from rich.console import Console
@@ -13,6 +14,7 @@ from ._runner import run_and_write
 
 ALL = "all"
 DEFAULT_OUT = Path("results") / "bench"
+WIDE_COLUMNS = 120
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,6 +33,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     console = Console()
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = max(console.width, WIDE_COLUMNS)  # logs and CI: keep names whole
     names = benchmark_names() if args.benchmark == ALL else [args.benchmark]
     options = BenchOptions(quick=args.quick, seed=args.seed,
                            log=lambda message: console.print(f"[dim]{message}[/dim]"))

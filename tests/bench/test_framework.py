@@ -125,3 +125,10 @@ def test_time_step_keeps_rate_limits_and_pools_below_capacity() -> None:
     assert sustainable_step_s({"SMS": sms}, mix, sms_parts=2) == pytest.approx(1.25 * 68 / 100)
     apns = ChannelProfile(latency=ConstantLatency(value_s=0.1), pool=Pool(connections=1))
     assert sustainable_step_s({"APNS": apns}, mix) == pytest.approx(1.25 * 33 * 0.1)
+
+
+def test_building_the_command_line_loads_no_benchmark() -> None:
+    from tests.test_layers import modules_after_import
+
+    loaded = modules_after_import("sim.bench.cli")
+    assert not loaded & {"numpy", "numba", "sim.core", "sim.engine", "sim.emulator"}
