@@ -77,6 +77,7 @@ class _Connection:
         self.h11 = h11.Connection(h11.SERVER,
                                   max_incomplete_event_size=self.config.max_header_bytes)
         self.deadline_s = trio.current_time() + self.config.request_timeout_s
+        self.answering_head = False
 
     async def run(self) -> None:
         while True:
@@ -159,6 +160,7 @@ class _Connection:
         if not isinstance(head, h11.Request):
             raise h11.RemoteProtocolError(f"expected a request, got {type(head).__name__}")
         received_s = trio.current_time()
+        self.answering_head = head.method == b"HEAD"
         head_bytes = len(head.method) + len(head.target) + sum(
             len(k) + len(v) + 4 for k, v in head.headers)
         if head_bytes > self.config.max_header_bytes:  # h11 only limits what it must buffer
@@ -170,7 +172,8 @@ class _Connection:
                 raise PayloadTooLarge(f"Request body of {int(value)} bytes exceeds the limit "
                                       f"of {limit} bytes")
         if self.h11.they_are_waiting_for_100_continue:
-            go_on = h11.InformationalResponse(status_code=100, headers=[])
+            go_on = h11.InformationalResponse(status_code=100, headers=[],
+                                              reason=b"Continue")
             await self._send_bytes(self.h11.send(go_on))
         chunks: list[bytes] = []
         size = 0
@@ -194,7 +197,8 @@ class _Connection:
         try:
             data = self.h11.send(h11.Response(status_code=response.status, headers=headers,
                                               reason=_reason(response.status)))
-            data += self.h11.send(h11.Data(data=body)) if body else b""
+            if body and not self.answering_head:  # a HEAD answer has headers only
+                data += self.h11.send(h11.Data(data=body))
             data += self.h11.send(h11.EndOfMessage())
         except h11.LocalProtocolError as exc:
             raise _Closed from exc

@@ -1,10 +1,12 @@
 # mypy: disable-error-code="import-untyped"
 """``pinsim serve``: the Pinpoint REST API emulator as a command.
 
-Supported so far: channel profiles from ``--scenario`` (a TOML file of ``[channels.<Type>]``
-tables, or the name of a shipped profile; anything else in the file is rejected), apps
-pre-created with known ids (``--app-id``, repeatable). Preloading a population of endpoints is
-not supported yet: load it through the API (UpdateEndpointsBatch) after start.
+``--scenario`` takes a scenario file (``pinsim run``'s format: its seed, channel profiles and
+``opt_out_as_permanent_p`` are used), a channel profile file (``[channels.<Type>]`` tables) or the
+name of a shipped profile (``aws-defaults``). A scenario's population, workload, retry and SLO
+tables are not used by the emulator: preloading endpoints is not supported yet, so load them
+through the API (UpdateEndpointsBatch) after start. ``--app-id`` (repeatable) pre-creates apps
+with known ids.
 
 Defaults: 127.0.0.1:8080, realtime pacing, no authentication (``--auth sigv4`` checks signatures
 made with ``--access-key-id``/``--secret-access-key``, by default the test credentials
@@ -20,8 +22,9 @@ import functools
 import logging
 import sys
 from pathlib import Path
-from typing import Any, get_args
+from typing import get_args
 
+import msgspec
 import trio
 
 from sim.core.service import ServiceConfig
@@ -46,9 +49,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=DEFAULT_PORT,
                         help="TCP port; 0 picks a free one (default %(default)s)")
     parser.add_argument("--scenario", metavar="FILE",
-                        help="TOML file (or shipped profile name) with [channels.<Type>] "
-                             "channel profiles; without it every channel is ideal")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+                        help="scenario file, channel profile file or shipped profile name; "
+                             "without it every channel is ideal (instant, always delivered)")
+    parser.add_argument("--seed", type=int, default=None,
+                        help="random seed (default: the scenario's, else 0)")
     parser.add_argument("--pacing", choices=get_args(Pacing), default="realtime",
                         help="realtime: answer a send when its deliveries complete; instant: "
                              "at once; virtual: at once, service clock jumps to each "
@@ -73,14 +77,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         choices=["DEBUG", "INFO", "WARNING", "ERROR"])
 
 
-def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
-    channels: dict[str, Any] = {}
-    if args.scenario is not None:
-        from sim.scenario.profiles import load_channel_profiles
+def service_config(scenario: str | None, seed: int | None) -> ServiceConfig:
+    """The simulated account from ``--scenario`` (scenario or profile file) and ``--seed``."""
+    if scenario is None:
+        return ServiceConfig(seed=seed or 0)
+    path = Path(scenario)
+    if path.suffix == ".toml" and path.is_file():
+        top_level = msgspec.toml.decode(path.read_bytes())
+        if isinstance(top_level, dict) and "population" in top_level:
+            from sim.scenario import load_scenario
 
-        channels = load_channel_profiles(args.scenario)
+            loaded = load_scenario(path)
+            return ServiceConfig(
+                seed=loaded.seed if seed is None else seed,
+                channels=dict(loaded.channels.inline),
+                opt_out_as_permanent_p=loaded.channels.opt_out_as_permanent_p)
+    from sim.scenario.profiles import load_channel_profiles
+
+    return ServiceConfig(seed=seed or 0, channels=load_channel_profiles(scenario))
+
+
+def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
     return EmulatorConfig(
-        service=ServiceConfig(seed=args.seed, channels=channels),
+        service=service_config(args.scenario, args.seed),
         host=args.host, port=args.port, pacing=args.pacing, auth=args.auth,
         access_key_id=args.access_key_id, secret_access_key=args.secret_access_key,
         quota_profile=args.quota_profile, app_ids=tuple(args.app_id),

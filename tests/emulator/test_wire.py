@@ -62,6 +62,21 @@ def test_known_path_with_wrong_method_is_405_with_allow(server: EmulatorThread, 
     assert response.headers["allow"] == allow
 
 
+def test_head_is_answered_with_headers_only(server: EmulatorThread) -> None:
+    raw, _ = raw_exchange(server.port, request_bytes("HEAD", "/v1/apps"))
+    head, _, rest = raw.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 405 ") and rest == b""
+    assert b"x-amzn-errortype: MethodNotAllowedException" in head
+
+
+def test_expect_100_continue_is_honoured(server: EmulatorThread) -> None:
+    raw, _ = raw_exchange(server.port, request_bytes(
+        "POST", "/v1/apps", b'{"Name": "e"}', headers=[("Expect", "100-continue")]))
+    interim, _, final = raw.partition(b"\r\n\r\n")
+    assert interim == b"HTTP/1.1 100 Continue"
+    assert parse_response(final).status == 201
+
+
 @pytest.mark.parametrize("method, target, fragment", [
     ("GET", "/v1/apps/x/campaigns", "GetCampaigns"),
     ("POST", "/v1/apps/x/segments", "CreateSegment"),
