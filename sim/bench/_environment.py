@@ -30,8 +30,21 @@ def git_commit(repo: Path = REPO_ROOT) -> str | None:
     return commit if done.returncode == 0 and commit else None
 
 
-def code_version(commit: str | None) -> str:
-    return f"{sim.__version__}+g{commit}" if commit else sim.__version__
+def git_dirty(repo: Path = REPO_ROOT) -> bool | None:
+    """Whether tracked files under ``sim/`` differ from HEAD (None when git cannot tell)."""
+    try:
+        done = subprocess.run(["git", "-C", str(repo), "status", "--porcelain",
+                               "--untracked-files=no", "--", "sim"],
+                              capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return bool(done.stdout.strip()) if done.returncode == 0 else None
+
+
+def code_version(commit: str | None, dirty: bool | None = False) -> str:
+    if not commit:
+        return sim.__version__
+    return f"{sim.__version__}+g{commit}{'.dirty' if dirty else ''}"
 
 
 def _version_of(distribution: str) -> str | None:

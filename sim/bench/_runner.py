@@ -8,7 +8,7 @@ from pathlib import Path
 
 import sim
 
-from ._environment import code_version, git_commit, machine
+from ._environment import code_version, git_commit, git_dirty, machine
 from ._output import write_result
 from ._registry import BenchOptions, load_benchmark
 from ._schema import BenchResult
@@ -21,11 +21,11 @@ def run_benchmark(name: str, options: BenchOptions) -> BenchResult:
     start = time.perf_counter()
     measured = benchmark(options)
     duration_s = time.perf_counter() - start
-    commit = git_commit()
+    commit, dirty = git_commit(), git_dirty()
     failed = [f.name for f in measured.figures if f.passed is False]
     return BenchResult(
-        benchmark=name, code_version=code_version(commit), sim_version=sim.__version__,
-        git_commit=commit, machine=machine(),
+        benchmark=name, code_version=code_version(commit, dirty), sim_version=sim.__version__,
+        git_commit=commit, git_dirty=dirty, machine=machine(),
         started_utc=started.isoformat(timespec="seconds").replace("+00:00", "Z"),
         duration_s=round(duration_s, 3), quick=options.quick, settings=measured.settings,
         figures=measured.figures, passed=not failed, failed=failed)

@@ -53,9 +53,11 @@ class BenchResult(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     schema_version: int = SCHEMA_VERSION
     benchmark: str
     code_version: str
-    """``sim.__version__``, plus ``+g<short commit>`` when git knows the checkout."""
+    """``sim.__version__``, plus ``+g<short commit>`` when git knows the checkout and
+    ``.dirty`` when tracked files under ``sim/`` had uncommitted changes."""
     sim_version: str
     git_commit: str | None
+    git_dirty: bool | None
     machine: Machine
     started_utc: str
     duration_s: float

@@ -51,6 +51,7 @@ def test_verdicts_follow_the_target() -> None:
 def result(passed: bool = True) -> BenchResult:
     f = figure("rate", 2.0, "x/s", target=at_least(3.0 if not passed else 1.0, "x/s"))
     return BenchResult(benchmark="fake", code_version="0", sim_version="0", git_commit=None,
+                       git_dirty=None,
                        machine=Machine(cpu_count=1, python="3", numpy="2", msgspec="0",
                                        numba=None, platform="p"),
                        started_utc="2026-01-01T00:00:00Z", duration_s=1.0, quick=True,
