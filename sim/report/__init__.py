@@ -23,6 +23,17 @@ from ._figures import error_ratio as error_ratio
 from ._figures import latency_stats as latency_stats
 from ._figures import summarize as summarize
 from ._markdown import render_markdown as render_markdown
+from ._plan import PLAN_JSON as PLAN_JSON
+from ._plan import PLAN_PNG as PLAN_PNG
+from ._plan import PLAN_SCHEMA_VERSION as PLAN_SCHEMA_VERSION
+from ._plan import Goal as Goal
+from ._plan import PlanResult as PlanResult
+from ._plan import PlanTrial as PlanTrial
+from ._plan import decode_plan as decode_plan
+from ._plan import encode_plan as encode_plan
+from ._plan import new_plan_id as new_plan_id
+from ._plan import plot_plan as plot_plan
+from ._plan import write_plan as write_plan
 from ._plots import plot_latency_spectrum as plot_latency_spectrum
 from ._plots import plot_queue_depth as plot_queue_depth
 from ._plots import plot_throughput as plot_throughput
@@ -55,6 +66,9 @@ __all__ = [
     "ERROR_RATIO_SLACK",
     "FAILURE_STATUSES",
     "HISTOGRAMS_HLOG",
+    "PLAN_JSON",
+    "PLAN_PNG",
+    "PLAN_SCHEMA_VERSION",
     "REPORT_MD",
     "REQUEST_TAG",
     "RULE_STATUSES",
@@ -64,9 +78,12 @@ __all__ = [
     "Comparison",
     "Driver",
     "Figure",
+    "Goal",
     "HistogramConfig",
     "LatencyStats",
     "LoadedRun",
+    "PlanResult",
+    "PlanTrial",
     "RunRecord",
     "RunSeries",
     "SloCheck",
@@ -77,19 +94,24 @@ __all__ = [
     "code_version",
     "compare_runs",
     "comparison_table",
+    "decode_plan",
     "decode_summary",
+    "encode_plan",
     "encode_summary",
     "error_ratio",
     "latency_stats",
     "load_run",
+    "new_plan_id",
     "new_run_id",
     "parse_tolerance",
     "plot_latency_spectrum",
+    "plot_plan",
     "plot_queue_depth",
     "plot_throughput",
     "render_markdown",
     "run_figures",
     "summarize",
     "summary_tables",
+    "write_plan",
     "write_run",
 ]

@@ -27,7 +27,7 @@ _POINTS = 240
 _DPI = 100
 
 
-def _figure(rows: int = 1) -> tuple[Any, list[Any]]:
+def new_figure(rows: int = 1) -> tuple[Any, list[Any]]:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -37,7 +37,7 @@ def _figure(rows: int = 1) -> tuple[Any, list[Any]]:
     return figure, axes
 
 
-def _save(figure: Any, path: Path) -> None:
+def save_png(figure: Any, path: Path) -> None:
     figure.savefig(path, format="png", metadata={"Software": None})
 
 
@@ -56,7 +56,7 @@ def plot_latency_spectrum(
     histograms: Mapping[str, LatencyHistogram], path: Path, title: str
 ) -> None:
     """Latency by percentile, HdrHistogram style: x is 1/(1-q) on a log scale, so the tail shows."""
-    figure, (axes,) = _figure()
+    figure, (axes,) = new_figure()
     deepest = 1.0
     for label, histogram in histograms.items():
         if not histogram.count:
@@ -74,7 +74,7 @@ def plot_latency_spectrum(
     axes.set_title(title)
     axes.grid(True, which="major", alpha=0.4)
     axes.legend(loc="upper left", fontsize="small")
-    _save(figure, path)
+    save_png(figure, path)
 
 
 def _percentile_label(q: float) -> str:
@@ -87,7 +87,7 @@ def _time_axis(length: int, bin_s: float) -> npt.NDArray[np.float64]:
 
 def plot_throughput(series: RunSeries, path: Path, title: str) -> None:
     """Requests offered and completed per second, and successful deliveries per channel."""
-    figure, (requests_axes, deliveries_axes) = _figure(rows=2)
+    figure, (requests_axes, deliveries_axes) = new_figure(rows=2)
     for label, counts in (
         ("offered requests/s", series.offered_requests),
         ("completed requests/s", series.completed_requests),
@@ -112,7 +112,7 @@ def plot_throughput(series: RunSeries, path: Path, title: str) -> None:
         axes.grid(True, alpha=0.4)
         if axes.get_legend_handles_labels()[0]:
             axes.legend(loc="upper right", fontsize="small")
-    _save(figure, path)
+    save_png(figure, path)
 
 
 def plot_queue_depth(series: RunSeries, path: Path, title: str) -> None:
@@ -120,7 +120,7 @@ def plot_queue_depth(series: RunSeries, path: Path, title: str) -> None:
     panels = [("waiting", series.channel_queue_depth)]
     if any(len(s) for s in series.channel_in_flight.values()):
         panels.append(("in flight", series.channel_in_flight))
-    figure, all_axes = _figure(rows=len(panels))
+    figure, all_axes = new_figure(rows=len(panels))
     for axes, (what, by_channel) in zip(all_axes, panels, strict=True):
         for channel, depth in sorted(by_channel.items()):
             if len(depth):  # sampled at the end of each bin, starting empty at time 0
@@ -135,4 +135,4 @@ def plot_queue_depth(series: RunSeries, path: Path, title: str) -> None:
             axes.legend(loc="upper right", fontsize="small")
     all_axes[0].set_title(title)
     all_axes[-1].set_xlabel("time (s)")
-    _save(figure, path)
+    save_png(figure, path)

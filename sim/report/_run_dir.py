@@ -1,22 +1,16 @@
-"""The run directory ``results/<scenario>/<run-id>/``, written atomically and read back.
-
-Everything is written into a hidden sibling directory first and renamed into place at the end,
-so a crash, a full disk or a second Ctrl-C never leaves a directory that looks like a run but
-lacks files: a reader sees a whole run or none.
-"""
+"""The run directory ``results/<scenario>/<run-id>/``, written atomically and read back."""
 
 from __future__ import annotations
 
 import os
-import re
 import secrets
-import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sim.metrics import HistogramSet, read_hlog, write_hlog
 
+from ._atomic import safe_name, staged_directory, write_file_durably
 from ._figures import REQUEST_TAG, channel_histograms, summarize
 from ._markdown import render_markdown
 from ._plots import (
@@ -34,26 +28,12 @@ from ._version import code_version
 SUMMARY_JSON = "summary.json"
 HISTOGRAMS_HLOG = "histograms.hlog"
 REPORT_MD = "report.md"
-_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 def new_run_id(now: datetime | None = None) -> str:
     """A run id that sorts by creation time and does not collide between concurrent runs."""
     moment = now or datetime.now(UTC)
     return f"{moment:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
-
-
-def _safe(name: str, what: str) -> str:
-    if not _SAFE_NAME.fullmatch(name):
-        raise ValueError(f"{what} {name!r} must match {_SAFE_NAME.pattern} (it names a directory)")
-    return name
-
-
-def _write_bytes(path: Path, data: bytes) -> None:
-    with path.open("wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
 
 
 def write_run(
@@ -68,31 +48,21 @@ def write_run(
     ``plots=False`` skips the PNGs (and their links) where matplotlib time matters.
     """
     created = datetime.now(UTC)
-    run_id = _safe(run_id or new_run_id(created), "run id")
-    parent = Path(results_dir) / _safe(record.scenario, "scenario name")
-    final = parent / run_id
-    if final.exists():
-        raise FileExistsError(f"run directory {str(final)!r} already exists")
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = parent / f".{run_id}.{secrets.token_hex(4)}.tmp"
-    staging.mkdir()
-    try:
+    run_id = safe_name(run_id or new_run_id(created), "run id")
+    final = Path(results_dir) / safe_name(record.scenario, "scenario name") / run_id
+    with staged_directory(final) as staging:
         summary = summarize(
             record,
             run_id=run_id,
             created_utc=created.isoformat(timespec="seconds"),
             code_version=code_version(),
         )
-        _write_bytes(staging / SUMMARY_JSON, encode_summary(summary))
+        write_file_durably(staging / SUMMARY_JSON, encode_summary(summary))
         write_hlog(
             record.histograms, staging / HISTOGRAMS_HLOG, interval_end_s=record.completion_s
         )
         written = _write_plots(record, staging) if plots else []
-        _write_bytes(staging / REPORT_MD, render_markdown(summary, written).encode("utf-8"))
-        os.replace(staging, final)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        write_file_durably(staging / REPORT_MD, render_markdown(summary, written).encode())
     return final
 
 
