@@ -96,9 +96,10 @@ def expand(app: AppStore, addresses: dict[str, AddressConfiguration] | None,
     if items:
         codes = [CODE_BY_NAME[c.ChannelType._value_] for _, c in items]  # type: ignore[union-attr]
         channel[:n_addr] = codes
-        fresh_key = len(app.addresses)
-        index = app.address_index
-        address_key[:n_addr] = [index.get(a, fresh_key + i) for i, (a, _) in enumerate(items)]
+        known = app.address_index.get_many(texts)  # type: ignore[arg-type]
+        unseen = known < 0  # addresses no endpoint has: a fresh key each (they differ)
+        known[unseen] = len(app.addresses) + np.flatnonzero(unseen)
+        address_key[:n_addr] = known
         if sms_opt_out:
             opted[:n_addr] = [code == _SMS and a in sms_opt_out
                               for code, (a, _) in zip(codes, items, strict=True)]

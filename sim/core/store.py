@@ -45,6 +45,7 @@ from sim.api.errors import BadRequest, NotFound
 
 from .channel_types import CHANNEL_TYPES, CODE, IS_PUSH
 from .columns import Column
+from .index import StringIndex
 
 MAX_ENDPOINTS_PER_USER = 15
 MAX_ENDPOINT_BYTES = 15 * 1024
@@ -100,19 +101,18 @@ class AppStore:
     def __init__(self, app_id: str, name: str, created_s: float,
                  tags: dict[str, str] | None = None) -> None:
         self.app_id, self.name, self.created_s, self.tags = app_id, name, created_s, tags
-        self.index: dict[str, int] = {}
+        self.index = StringIndex()  # lower-cased endpoint id -> row
         self.ids: list[str] = []
         self.channel = Column(np.uint8, NO_CHANNEL)
         self.active = Column(np.bool_, False)
         self.opted_out = Column(np.bool_, False)
         self.deleted = Column(np.bool_, False)
-        self.address_id = Column(np.int64, -1)
+        self.address_id = Column(np.int32, -1)
         self.user_row = Column(np.int32, -1)
         self.created_s_col = Column(np.float64, 0.0)
         self.effective_s = Column(np.float64, 0.0)
-        self.addresses: list[str] = []
-        self.address_index: dict[str, int] = {}
-        self.latest_row_of_address = Column(np.int64, -1)
+        self.address_index = StringIndex()  # address -> address id
+        self.latest_row_of_address = Column(np.int32, -1)
         self.user_index: dict[str, int] = {}
         self.user_ids: list[str] = []
         self.user_rows: list[list[int]] = []
@@ -129,18 +129,24 @@ class AppStore:
             raise NotFound(f"Resource not found: endpoint '{endpoint_id}' in app {self.app_id}")
         return row
 
+    @property
+    def addresses(self) -> list[str]:
+        """Every address ever written, by address id."""
+        return self.address_index.keys
+
     def intern_address(self, address: str) -> int:
-        found = self.address_index.get(address)
-        if found is not None:
-            return found
-        self.addresses.append(address)
-        self.latest_row_of_address.append(-1)
-        self.address_index[address] = len(self.addresses) - 1
-        return len(self.addresses) - 1
+        aid = self.address_index.add(address)
+        if aid == len(self.latest_row_of_address):
+            self.latest_row_of_address.append(-1)
+        return aid
 
     def is_push_row(self, row: int) -> bool:
         code = int(self.channel[row])
         return code != NO_CHANNEL and bool(IS_PUSH[code])
+
+    def user_size(self, user_id: str) -> int:
+        user = self.user_index.get(user_id, -1)
+        return len(self.user_rows[user]) if user >= 0 else 0
 
     def rows_of_user(self, user_id: str) -> list[int]:
         user = self.user_index.get(user_id, -1)
@@ -163,9 +169,11 @@ class AppStore:
         for field, names in (("Attributes", write.Attributes),
                              ("User.UserAttributes", user.UserAttributes if user else None),
                              ("Metrics", write.Metrics)):
+            if not names:
+                continue
             if field != "Metrics":
                 _check_attributes(field, names)  # type: ignore[arg-type]
-            if names:
+            if not names.keys() <= self.attribute_names[field]:
                 known = self.attribute_names[field]
                 total = len(known | names.keys())
                 if total > MAX_ATTRIBUTES_PER_APP:
@@ -176,6 +184,12 @@ class AppStore:
 
     def check_user_capacity(self, writes: Sequence[tuple[str, EndpointWrite]]) -> None:
         """The 15-endpoints-per-user rule for a batch applied in order, without applying it."""
+        joining: dict[str, int] = {}
+        for _, write in writes:
+            if write.User is not None and write.User.UserId is not None:
+                joining[write.User.UserId] = joining.get(write.User.UserId, 0) + 1
+        if all(self.user_size(uid) + n <= MAX_ENDPOINTS_PER_USER for uid, n in joining.items()):
+            return  # nobody can reach the limit: skip the exact replay below
         members: dict[str, list[tuple[bool, str]]] = {}  # user -> [(is_push, endpoint key)]
         for endpoint_id, write in writes:
             key = endpoint_id.lower()
@@ -218,7 +232,9 @@ class AppStore:
         self.effective_s[row] = (_parse_date(write.EffectiveDate) - epoch_unix_s
                                  if write.EffectiveDate is not None else now_s)
         self.active[row] = True
-        self._merge_sparse(row, write)
+        if write.Attributes or write.Metrics or write.User or write.Demographic or \
+                write.Location or write.RequestId:
+            self._merge_sparse(row, write)
         if write.Address is not None:
             self._set_address(row, write.Address)
         elif self.address_id[row] >= 0:
@@ -230,7 +246,9 @@ class AppStore:
     def _new_row(self, endpoint_id: str, now_s: float) -> int:
         row = len(self.ids)
         self.ids.append(endpoint_id)
-        self.index[endpoint_id.lower()] = row
+        key = endpoint_id.lower()
+        entry = self.index.add(endpoint_id if key == endpoint_id else key)  # one str if possible
+        assert entry == row, "endpoint rows and index entries are appended together"
         for col in (self.channel, self.active, self.opted_out, self.deleted, self.address_id,
                     self.user_row, self.effective_s):
             col.append()
@@ -296,7 +314,7 @@ class AppStore:
     def delete(self, row: int) -> None:
         self.deleted[row] = True
         self.active[row] = False
-        del self.index[self.ids[row].lower()]
+        self.index.remove(self.ids[row].lower())
         user = int(self.user_row[row])
         if user >= 0:
             self.user_rows[user].remove(row)
@@ -333,7 +351,7 @@ class AppStore:
         )
 
     def live_rows(self) -> Iterable[int]:
-        return self.index.values()
+        return np.flatnonzero(~self.deleted.values).tolist()
 
 
 _EMPTY_SPARSE = _Sparse()
