@@ -7,6 +7,7 @@ it, and the CLI maps one flag to one field.
 from __future__ import annotations
 
 import time
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -79,6 +80,12 @@ class EmulatorConfig:
                      "idle_timeout_s", "send_timeout_s", "shutdown_grace_s"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"EmulatorConfig.{name} must be > 0, not {getattr(self, name)}")
+        for name, allowed in (("pacing", Pacing), ("auth", AuthMode),
+                              ("quota_profile", QuotaProfileName)):
+            if getattr(self, name) not in typing.get_args(allowed):
+                raise ValueError(f"EmulatorConfig.{name} must be one of "
+                                 f"{', '.join(typing.get_args(allowed))}, not "
+                                 f"{getattr(self, name)!r}")
         if not 0 <= self.port <= 65535:
             raise ValueError(f"EmulatorConfig.port must be in [0, 65535], not {self.port}")
         if self.max_body_bytes < 0 or self.max_header_bytes < 1024:

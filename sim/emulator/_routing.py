@@ -78,8 +78,8 @@ def decode_segment(raw: str) -> str:
 def parse_query(query: str) -> dict[str, str]:
     """Query parameters (the last of a repeated name wins); malformed encoding is a 400."""
     try:
-        pairs = parse_qsl(query, keep_blank_values=True, errors="strict",
-                          max_num_fields=MAX_QUERY_FIELDS)
+        pairs = parse_qsl(query, keep_blank_values=True,
+                          errors="strict", max_num_fields=MAX_QUERY_FIELDS)
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadRequest(f"Malformed query string: {exc}") from None
     return dict(pairs)

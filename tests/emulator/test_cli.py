@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from sim.channels import ConstantLatency
-from sim.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_PORT
+from sim.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_PORT, EmulatorConfig
 from sim.emulator.cli import add_arguments, config_from_args, main
 
 from .conftest import boto_client
@@ -103,3 +103,11 @@ def test_process_stops_on_signal_and_writes_final_stats(tmp_path: Path, signum: 
     stats = json.loads(stats_path.read_text())
     assert stats["final"] is True
     assert stats["requests"]["GetApp"] == {"200": 1}
+
+
+@pytest.mark.parametrize("field, value", [("pacing", "fast"), ("auth", "basic"),
+                                          ("quota_profile", "aws-1999"), ("port", 70000),
+                                          ("request_timeout_s", 0.0)])
+def test_config_refuses_values_outside_its_choices(field: str, value: object) -> None:
+    with pytest.raises(ValueError, match=field):
+        EmulatorConfig(**{field: value})  # type: ignore[arg-type]

@@ -178,3 +178,8 @@ def test_any_bytes_get_a_well_formed_answer_or_a_close(server: EmulatorThread,
         assert response.headers["x-amzn-requestid"]
     stats = exchange(server, request_bytes("GET", "/_pinsim/stats"))
     assert stats.status == 200
+
+
+def test_raw_non_ascii_in_the_target_is_refused(server: EmulatorThread) -> None:
+    response = exchange(server, "GET /v1/apps/é HTTP/1.1\r\nHost: h\r\n\r\n".encode())
+    assert_error(response, 400, "BadRequestException", "illegal request line")
