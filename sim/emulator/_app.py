@@ -123,7 +123,7 @@ class Emulator:
         return error_response(status, error_type, message, self._ops_request_id(), PROTOCOL,
                               close=True)
 
-    def record(self, response: OutgoingResponse, latency_s: float) -> None:
+    def record(self, response: OutgoingResponse, latency_s: float | None) -> None:
         self.stats.record_request(response.stats_key, response.status, latency_s)
 
     async def handle(self, request: IncomingRequest) -> OutgoingResponse:

@@ -44,7 +44,8 @@ class RequestHandler(Protocol):
 
     def protocol_error(self, status: int, error_type: str, message: str) -> OutgoingResponse: ...
 
-    def record(self, response: OutgoingResponse, latency_s: float) -> None: ...
+    def record(self, response: OutgoingResponse, latency_s: float | None) -> None:
+        """Count an answer sent; ``latency_s`` is None when no request head was parsed."""
 
 
 class _RequestTimeout(Exception):
@@ -203,8 +204,8 @@ class _Connection:
         except h11.LocalProtocolError as exc:
             raise _Closed from exc
         await self._send_bytes(data)
-        now_s = trio.current_time()
-        self.handler.record(response, now_s - (now_s if received_s is None else received_s))
+        self.handler.record(
+            response, None if received_s is None else trio.current_time() - received_s)
 
     async def _send_bytes(self, data: bytes | None) -> None:
         if not data:

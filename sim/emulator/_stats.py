@@ -101,10 +101,13 @@ class EmulatorStats:
         self.open_connections = 0
         self._latency = HistogramSet()  # microseconds, 1 us .. 1 h, 3 significant digits
 
-    def record_request(self, operation: str, status: int, latency_s: float) -> None:
+    def record_request(self, operation: str, status: int, latency_s: float | None) -> None:
+        """Count one answer; its latency too unless None (HTTP that never parsed)."""
         by_status = self.requests.setdefault(operation, {})
         key = str(status)
         by_status[key] = by_status.get(key, 0) + 1
+        if latency_s is None:
+            return
         latency_us = round(latency_s * 1e6)
         self._latency.histogram("all").record_value_us(latency_us)
         self._latency.histogram(operation).record_value_us(latency_us)
