@@ -15,9 +15,9 @@ from ._compare import Figure as Figure
 from ._compare import compare_runs as compare_runs
 from ._compare import parse_tolerance as parse_tolerance
 from ._compare import run_figures as run_figures
+from ._figures import CHANNEL_STATUS as CHANNEL_STATUS
 from ._figures import FAILURE_STATUSES as FAILURE_STATUSES
 from ._figures import REQUEST_TAG as REQUEST_TAG
-from ._figures import RULE_STATUSES as RULE_STATUSES
 from ._figures import channel_histograms as channel_histograms
 from ._figures import error_ratio as error_ratio
 from ._figures import latency_stats as latency_stats
@@ -56,22 +56,26 @@ from ._summary import Throughput as Throughput
 from ._summary import Totals as Totals
 from ._summary import decode_summary as decode_summary
 from ._summary import encode_summary as encode_summary
+from ._tables import PLAN_HEADERS as PLAN_HEADERS
 from ._tables import comparison_table as comparison_table
+from ._tables import plan_table as plan_table
+from ._tables import plan_trial_row as plan_trial_row
 from ._tables import summary_tables as summary_tables
 from ._version import code_version as code_version
 
 __all__ = [
+    "CHANNEL_STATUS",
     "DEFAULT_MAX_REGRESSION",
     "DEFAULT_WATCH",
     "ERROR_RATIO_SLACK",
     "FAILURE_STATUSES",
     "HISTOGRAMS_HLOG",
+    "PLAN_HEADERS",
     "PLAN_JSON",
     "PLAN_PNG",
     "PLAN_SCHEMA_VERSION",
     "REPORT_MD",
     "REQUEST_TAG",
-    "RULE_STATUSES",
     "SCHEMA_VERSION",
     "SUMMARY_JSON",
     "ComparedFigure",
@@ -104,6 +108,8 @@ __all__ = [
     "new_plan_id",
     "new_run_id",
     "parse_tolerance",
+    "plan_table",
+    "plan_trial_row",
     "plot_latency_spectrum",
     "plot_plan",
     "plot_queue_depth",

@@ -18,8 +18,9 @@ FAILURE_STATUSES = frozenset(
 )
 """Final statuses counted as errors; OPT_OUT and DUPLICATE are the caller's data, not errors."""
 
-RULE_STATUSES = frozenset({"OPT_OUT", "DUPLICATE"})
-"""Statuses decided before any provider call (latency 0), left out of per-channel latency."""
+CHANNEL_STATUS = "SUCCESSFUL"
+"""Per-channel latency is that of SUCCESSFUL deliveries, as in the engine's delivery_p99_s SLO:
+fast failures or rule outcomes (0 s) would otherwise make a degraded channel look faster."""
 
 _PERCENTILES = (50.0, 90.0, 99.0, 99.9)
 _US_PER_S = 1e6
@@ -49,18 +50,13 @@ def split_tag(tag: str) -> tuple[str, str] | None:
 
 
 def channel_histograms(histograms: HistogramSet) -> dict[str, LatencyHistogram]:
-    """Per channel, the merge of its delivery histograms that reached a provider."""
-    merged: dict[str, LatencyHistogram] = {}
+    """Per channel, the histogram of its SUCCESSFUL deliveries (channels without any left out)."""
+    found: dict[str, LatencyHistogram] = {}
     for tag, histogram in histograms.items():
         parts = split_tag(tag)
-        if parts is None or parts[1] in RULE_STATUSES:
-            continue
-        channel = parts[0]
-        if channel in merged:
-            merged[channel].merge(histogram)
-        else:
-            merged[channel] = histogram.copy()
-    return merged
+        if parts is not None and parts[1] == CHANNEL_STATUS and histogram.count:
+            found[parts[0]] = histogram
+    return found
 
 
 def error_ratio(status_counts: Mapping[str, Mapping[str, int]]) -> float:

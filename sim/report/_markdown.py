@@ -93,7 +93,7 @@ def render_markdown(summary: Summary, plots: Sequence[tuple[str, str]]) -> str:
     lines += ["## Latency", "", "Request latency runs from the intended send time to the last "
               "answer; delivery latency from the intended send time to the provider's answer.", ""]
     rows = [("request", *latency_cells(s.latency["request"]))] if "request" in s.latency else []
-    rows += [(f"{ch} (all provider answers)", *latency_cells(st))
+    rows += [(f"{ch} (successful deliveries)", *latency_cells(st))
              for ch, st in sorted(s.channel_latency.items())]
     rows += [(tag, *latency_cells(st)) for tag, st in sorted(s.latency.items()) if tag != "request"]
     lines += _table(("histogram", *_LATENCY_HEADER), rows)

@@ -118,7 +118,7 @@ class Summary(_Struct, frozen=True, kw_only=True):
     latency: dict[str, LatencyStats]
     """Per histogram tag: ``"<CHANNEL>/<STATUS>"`` deliveries and ``"request"``."""
     channel_latency: dict[str, LatencyStats]
-    """Per channel, deliveries that reached the provider (every status but OPT_OUT, DUPLICATE)."""
+    """Per channel, its SUCCESSFUL deliveries (the figure of the delivery_p99_s SLO)."""
     out_of_range_count: int
     """Latencies outside the histogram range over all tags (clamped and recorded, not lost)."""
     out_of_window_count: int = 0

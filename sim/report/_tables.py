@@ -1,4 +1,4 @@
-"""Rich tables for the terminal: a run's summary and a comparison of two runs."""
+"""Rich tables for the terminal: a run's summary, a comparison of two runs, a capacity plan."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from rich.table import Table
 
 from ._compare import ComparedFigure, Comparison
 from ._markdown import seconds
+from ._plan import PlanResult, PlanTrial
 from ._summary import LatencyStats, Summary
 
 
@@ -111,4 +112,37 @@ def comparison_table(comparison: Comparison) -> Table:
             _ratio(row),
             verdict,
         )
+    return table
+
+
+def plan_trial_row(trial: PlanTrial, integer: bool) -> list[str]:
+    """One tried value: the figures the SLOs are usually about, and the verdict."""
+    failed = ", ".join(c.name for c in trial.slo if not c.passed)
+    return [
+        f"{trial.value:g}" if not integer else f"{int(trial.value)}",
+        seconds(trial.request_p99_s),
+        f"{trial.achieved_deliveries_per_s:,.2f}",
+        f"{trial.error_ratio:.3%}",
+        seconds(trial.completion_s),
+        "[green]met[/green]" if trial.slo_met else f"[red]missed[/red] {failed}",
+    ]
+
+
+PLAN_HEADERS = ("value", "request p99 s", "deliveries/s", "error ratio", "completion s", "SLOs")
+
+
+def plan_table(plan: PlanResult) -> Table:
+    """Every tried value in increasing order, with the answer in the title."""
+    answer = "none in range" if plan.answer is None else f"{plan.answer:g}"
+    table = Table(
+        title=f"{plan.scenario}: {plan.key} in [{plan.low:g}, {plan.high:g}], "
+        f"{'smallest' if plan.goal == 'min' else 'largest'} value meeting all SLOs: {answer}",
+        title_justify="left",
+    )
+    for header in PLAN_HEADERS:
+        table.add_column(header, justify="left" if header == "SLOs" else "right")
+    for trial in sorted(plan.trials, key=lambda t: t.value):
+        row = plan_trial_row(trial, plan.integer)
+        style = "bold" if plan.answer is not None and trial.value == plan.answer else None
+        table.add_row(*row, style=style)
     return table
