@@ -4,9 +4,34 @@
 sim.core and sim.channels, so results agree with the in-process client for the same seed.
 """
 
+from .loop import DEFAULT_BLOCK_DELIVERIES as DEFAULT_BLOCK_DELIVERIES
+from .loop import Progress as Progress
+from .loop import StopFlag as StopFlag
+from .loop import channel_router as channel_router
+from .loop import run as run
+from .population import EndpointTable as EndpointTable
+from .population import build_population as build_population
 from .result import REQUEST_TAG as REQUEST_TAG
 from .result import ChannelSeries as ChannelSeries
 from .result import EngineResult as EngineResult
 from .result import SloVerdict as SloVerdict
+from .slo import error_ratio as error_ratio
+from .slo import evaluate_slos as evaluate_slos
+from .window import WindowOutcome as WindowOutcome
 
-__all__ = ["REQUEST_TAG", "ChannelSeries", "EngineResult", "SloVerdict"]
+__all__ = [
+    "DEFAULT_BLOCK_DELIVERIES",
+    "REQUEST_TAG",
+    "ChannelSeries",
+    "EndpointTable",
+    "EngineResult",
+    "Progress",
+    "SloVerdict",
+    "StopFlag",
+    "WindowOutcome",
+    "build_population",
+    "channel_router",
+    "error_ratio",
+    "evaluate_slos",
+    "run",
+]

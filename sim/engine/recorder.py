@@ -1,0 +1,110 @@
+"""Aggregates kept windows into sim.metrics objects, then into an :class:`EngineResult`.
+
+Recording is columnar: one grouped histogram call, bincounts for the tables and the per-second
+series, per window. Nothing is kept per recipient, so memory stays flat however long the run.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.channels import STATUS_NAMES, SUCCESSFUL
+from sim.core.channel_types import CHANNEL_TYPES, CODE_BY_NAME
+from sim.metrics import CounterTable, HistogramSet, PerSecondCounts
+from sim.scenario import Scenario
+
+from .result import REQUEST_TAG, ChannelSeries, EngineResult
+from .slo import evaluate_slos
+from .window import WindowOutcome
+
+N_STATUSES = len(STATUS_NAMES)
+DELIVERY_TAGS = tuple(f"{ct.value}/{name}" for ct in CHANNEL_TYPES for name in STATUS_NAMES)
+"""Histogram tag of channel code c and status s at index ``c * N_STATUSES + s``."""
+
+
+class Recorder:
+    """Running totals of one engine run."""
+
+    def __init__(self, scenario: Scenario, seed: int) -> None:
+        self.scenario, self.seed = scenario, seed
+        names = list(scenario.population.channel_mix)
+        self._row_of_code = np.zeros(len(CHANNEL_TYPES), dtype=np.int64)
+        for row, name in enumerate(names):
+            self._row_of_code[CODE_BY_NAME[name]] = row
+        self.counts = CounterTable(names, STATUS_NAMES)
+        self.attempt_counts = CounterTable(names, STATUS_NAMES)
+        self.histograms = HistogramSet()
+        self.requests_offered = PerSecondCounts()
+        self.requests_completed = PerSecondCounts()
+        self.series = {name: ChannelSeries(PerSecondCounts(), PerSecondCounts(),
+                                           PerSecondCounts(), PerSecondCounts())
+                       for name in names}
+        self.requests = self.failed_requests = self.recipients = self.attempts = 0
+        self.retries = self.retry_requests = self.successes = 0
+        self.offered_until_s = self.completion_s = 0.0
+
+    def record(self, outcome: WindowOutcome) -> None:
+        groups, recipients = outcome.groups, outcome.recipients
+        fresh = groups.fresh
+        self.requests += int(fresh.sum())
+        self.retry_requests += int((~fresh).sum())
+        if fresh.any():
+            intended = groups.intended_s[fresh]
+            self.requests_offered.add(intended)
+            self.offered_until_s = max(self.offered_until_s, float(intended.max()))
+        self.failed_requests += int(outcome.empty.sum())
+        answered = outcome.done & ~outcome.empty
+        if answered.any():
+            latency_s = outcome.completion_s[answered] - groups.intended_s[answered]
+            self.histograms.record_s(REQUEST_TAG, latency_s)
+            self.requests_completed.add(outcome.completion_s[answered])
+        if len(groups):
+            self.completion_s = max(self.completion_s, float(outcome.completion_s.max()))
+        if not len(recipients):
+            return
+        rows = self._row_of_code[recipients.channel]
+        self.attempt_counts.add(rows, outcome.status)
+        self.attempts += len(recipients)
+        self.retries += int(np.count_nonzero(groups.attempt[recipients.group] > 1))
+        final = ~outcome.retried
+        self.counts.add(rows[final], outcome.status[final])
+        self.recipients += int(final.sum())
+        success = outcome.status == SUCCESSFUL
+        self.successes += int(np.count_nonzero(success))
+        tag_code = recipients.channel.astype(np.int64) * N_STATUSES + outcome.status
+        delivery_s = outcome.end_s - groups.intended_s[recipients.group]
+        self.histograms.record_grouped_s(DELIVERY_TAGS, tag_code[final], delivery_s[final])
+        self._record_series(outcome, success)
+
+    def _record_series(self, outcome: WindowOutcome, success: np.ndarray) -> None:
+        recipients = outcome.recipients
+        arrival_s = outcome.groups.time_s[recipients.group]
+        for name, series in self.series.items():
+            mine = recipients.channel == CODE_BY_NAME[name]
+            if not mine.any():
+                continue
+            series.arrivals.add(arrival_s[mine])
+            series.starts.add(outcome.start_s[mine])
+            series.ends.add(outcome.end_s[mine])
+            series.successes.add(outcome.end_s[mine & success])
+
+    def result(self, *, partial: bool, wall_s: float) -> EngineResult:
+        offered_s = self.offered_until_s
+        completion_s = self.completion_s
+        first_recipients = int(self.recipients)
+        result = EngineResult(
+            scenario=self.scenario, seed=self.seed, partial=partial,
+            offered_duration_s=offered_s, completion_s=completion_s,
+            requests=self.requests, failed_requests=self.failed_requests,
+            recipients=first_recipients, attempts=self.attempts, retries=self.retries,
+            retry_requests=self.retry_requests,
+            offered_requests_per_s=self.requests / offered_s if offered_s > 0 else 0.0,
+            offered_deliveries_per_s=first_recipients / offered_s if offered_s > 0 else 0.0,
+            achieved_deliveries_per_s=(self.successes / completion_s if completion_s > 0
+                                       else 0.0),
+            counts=self.counts, attempt_counts=self.attempt_counts, histograms=self.histograms,
+            requests_offered=self.requests_offered, requests_completed=self.requests_completed,
+            channel_series=self.series, slo_verdicts=(), wall_s=wall_s)
+        verdicts = evaluate_slos(result)
+        return EngineResult(**{**{f: getattr(result, f) for f in result.__slots__},
+                               "slo_verdicts": verdicts})
