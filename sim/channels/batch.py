@@ -19,7 +19,7 @@ class DeliveryBatch:
     origination number index (None means bucket 0, allowed only with a single bucket).
     """
 
-    __slots__ = ("arrival_s", "key", "parts")
+    __slots__ = ("all_at_s", "arrival_s", "key", "parts")
 
     def __init__(
         self,
@@ -28,6 +28,8 @@ class DeliveryBatch:
         key: npt.ArrayLike | None = None,
     ) -> None:
         self.arrival_s: F64 = np.ascontiguousarray(arrival_s, dtype=np.float64)
+        self.all_at_s: float | None = None
+        """Set by :meth:`at`: every delivery arrives at this time (ordering checks can skip)."""
         self.parts: I64 | None = None if parts is None else np.ascontiguousarray(parts, np.int64)
         self.key: I64 | None = None if key is None else np.ascontiguousarray(key, np.int64)
         if self.arrival_s.ndim != 1:
@@ -47,7 +49,9 @@ class DeliveryBatch:
         key: npt.ArrayLike | None = None,
     ) -> DeliveryBatch:
         """n deliveries all arriving at ``now`` (one request in the real-time emulator)."""
-        return cls(np.full(n, now, dtype=np.float64), parts, key)
+        batch = cls(np.full(n, now, dtype=np.float64), parts, key)
+        batch.all_at_s = float(now)
+        return batch
 
     def __len__(self) -> int:
         return int(self.arrival_s.shape[0])

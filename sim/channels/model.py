@@ -144,7 +144,8 @@ class ChannelModel:
         )
         self._now = now
         if n:
-            self._last_arrival_s = float(arrival_s[-1])
+            self._last_arrival_s = (batch.all_at_s if batch.all_at_s is not None
+                                    else float(arrival_s[-1]))
         return admission
 
     def _check(self, now: float, batch: DeliveryBatch) -> None:
@@ -155,7 +156,10 @@ class ChannelModel:
         arrival_s = batch.arrival_s
         if len(batch) == 0:
             return
-        first, last = float(arrival_s[0]), float(arrival_s[-1])
+        if batch.all_at_s is not None:
+            first = last = batch.all_at_s
+        else:
+            first, last = float(arrival_s[0]), float(arrival_s[-1])
         if not (math.isfinite(first) and first >= self._last_arrival_s):
             raise ValueError(
                 f"Expected `arrival_s[0]` >= the previous batch's last arrival "
@@ -163,7 +167,7 @@ class ChannelModel:
             )
         if not last <= now:
             raise ValueError(f"Expected every `arrival_s` <= now ({now}), got {last}")
-        if np.any(arrival_s[1:] < arrival_s[:-1]):
+        if batch.all_at_s is None and np.any(arrival_s[1:] < arrival_s[:-1]):
             raise ValueError("Expected `arrival_s` non-decreasing")
         if batch.parts is not None and np.any(batch.parts < 1):
             raise ValueError("Expected every `parts` >= 1")

@@ -59,17 +59,19 @@ def first_of_each(group: npt.NDArray[np.int64], family: npt.NDArray[np.uint8],
                   address_key: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
     """True where (group, family, address_key) appears for the first time (in array order).
 
-    Keys that fit are packed into one int64 (group < 2**23, address_key < 2**32) and ranked
-    with one stable sort; others take the general lexsort path. A test checks both agree.
+    All keys are >= 0 (``group`` by contract, ``address_key`` as targeted recipients have an
+    address). Keys that fit are packed into one int64 (group < 2**23, address_key < 2**32) and
+    ranked with one stable sort; others take the general lexsort path. A test checks both agree.
     """
     n = len(group)
     if n < 2:
         return np.ones(n, dtype=bool)
-    if (int(group.min()) >= 0 and int(group.max()) < (1 << 23)
-            and int(address_key.min()) >= 0 and int(address_key.max()) < (1 << 32)):
+    if int(group.max()) < (1 << 23) and int(address_key.max()) < (1 << 32):
         packed = (group << 40) | (family.astype(np.int64) << 32) | address_key
-        first = np.zeros(n, dtype=bool)
-        first[np.unique(packed, return_index=True)[1]] = True
+        order = np.argsort(packed, kind="stable")
+        ranked = packed[order]
+        first = np.ones(n, dtype=bool)
+        first[order[1:][ranked[1:] == ranked[:-1]]] = False
         return first
     return first_of_each_general(group, family, address_key)
 

@@ -30,7 +30,9 @@ from sim.api import (
     DeliveryStatus,
     DirectMessageConfiguration,
     EndpointSendConfiguration,
+    encode,
 )
+from sim.api.errors import BadRequest
 from sim.channels import (
     PERMANENT_FAILURE,
     SUCCESSFUL,
@@ -42,7 +44,7 @@ from sim.channels import (
 )
 
 from .channel_types import CHANNEL_TYPES, CODE, CODE_BY_NAME, FAMILY, NOT_SENDABLE
-from .content import ContentResolver
+from .content import ContentResolver, ResolvedContent
 from .rules import PASS, RULE_MESSAGES, Recipients, apply_rules
 from .store import NO_CHANNEL, AppStore
 
@@ -94,12 +96,20 @@ def expand(app: AppStore, addresses: dict[str, AddressConfiguration] | None,
     texts: list[str | None] = [a for a, _ in items]
     configs: list[RecipientConfig] = [c for _, c in items]
     if items:
-        codes = [CODE_BY_NAME[c.ChannelType._value_] for _, c in items]  # type: ignore[union-attr]
+        try:
+            codes = [CODE_BY_NAME[c.ChannelType._value_] for c in configs]  # type: ignore[union-attr]
+        except AttributeError:
+            missing = next(a for a, c in items if c.ChannelType is None)
+            raise BadRequest(f"MessageRequest.Addresses.{missing}.ChannelType is required"
+                             ) from None
         channel[:n_addr] = codes
-        known = app.address_index.get_many(texts)  # type: ignore[arg-type]
-        unseen = known < 0  # addresses no endpoint has: a fresh key each (they differ)
-        known[unseen] = len(app.addresses) + np.flatnonzero(unseen)
-        address_key[:n_addr] = known
+        if endpoint_rows:
+            known = app.address_index.get_many(texts)  # type: ignore[arg-type]
+            unseen = known < 0  # addresses no endpoint has: a fresh key each (they differ)
+            known[unseen] = len(app.addresses) + np.flatnonzero(unseen)
+            address_key[:n_addr] = known
+        else:  # Addresses keys are distinct, so only endpoints could share an address
+            address_key[:n_addr] = np.arange(n_addr)
         if sms_opt_out:
             opted[:n_addr] = [code == _SMS and a in sms_opt_out
                               for code, (a, _) in zip(codes, items, strict=True)]
@@ -179,8 +189,8 @@ IDEAL_PROFILE = ChannelProfile(latency=ConstantLatency(value_s=0.0),
 
 def deliver(expanded: Expanded, config: DirectMessageConfiguration,
             context: dict[str, str] | None, now_s: float, channels: ChannelRouter,
-            next_message_ids: Callable[[int], list[str]], opt_out_as_permanent_p: float,
-            rules_rng: np.random.Generator) -> Outcome:
+            plain_content: PlainContentCache, next_message_ids: Callable[[int], list[str]],
+            opt_out_as_permanent_p: float, rules_rng: np.random.Generator) -> Outcome:
     """Rules, content and channel admission for one request, one channel group at a time."""
     rules = apply_rules(expanded.recipients, opt_out_as_permanent_p, rules_rng)
     status, code = rules.status, rules.status_code
@@ -192,13 +202,15 @@ def deliver(expanded: Expanded, config: DirectMessageConfiguration,
     passing = status == PASS
     completion_s = now_s
     resolver = ContentResolver(config, context)
+    plain_by_channel = plain_content.for_message(config, context)
     for ch in np.unique(channel[passing]).tolist():
         idx = np.flatnonzero(passing & (channel == ch))
         blocked = channels.blocked_reason(ch)
         if blocked is not None:
             status[idx], code[idx], message[idx] = STATUS_PERMANENT, 400, messages.add(blocked)
             continue
-        parts, failed = _content_checks(ch, idx, expanded, resolver, messages, message)
+        parts, failed = _content_checks(ch, idx, expanded, resolver, plain_by_channel, messages,
+                                        message)
         if failed.any():
             status[idx[failed]], code[idx[failed]] = STATUS_PERMANENT, 400
             idx, parts = idx[~failed], parts[~failed]
@@ -214,30 +226,39 @@ def deliver(expanded: Expanded, config: DirectMessageConfiguration,
         message[idx] = messages.add_all(model.messages)[result.message]
         latency[idx] = result.end_s - now_s
         completion_s = max(completion_s, float(result.end_s.max()))
-    message_ids: list[str | None] = [None] * n
-    successes = np.flatnonzero(status == SUCCESSFUL).tolist()
-    for i, mid in zip(successes, next_message_ids(len(successes)), strict=True):
-        message_ids[i] = mid
+    successes = np.flatnonzero(status == SUCCESSFUL)
+    message_ids: list[str | None]
+    if len(successes) == n:
+        message_ids = list(next_message_ids(n))
+    else:
+        ids = np.full(n, None, dtype=object)
+        ids[successes] = next_message_ids(len(successes))
+        message_ids = ids.tolist()
     return Outcome(status, code, message, messages.texts, message_ids, {}, latency, completion_s)
 
 
 def _content_checks(ch: int, idx: npt.NDArray[np.intp], expanded: Expanded,
-                    resolver: ContentResolver, messages: MessageTable,
-                    message: npt.NDArray[np.int32]
+                    resolver: ContentResolver, plain_by_channel: dict[int, ResolvedContent],
+                    messages: MessageTable, message: npt.NDArray[np.int32]
                     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
     """Address format and content of one channel group: SMS parts, and which recipients fail."""
     rows = idx.tolist()
     failed = np.zeros(len(rows), dtype=bool)
     if ch in _CHECKED_ADDRESS_CHANNELS:
-        addresses = expanded.addresses
-        for k, i in enumerate(rows):
-            problem = address_problem(ch, addresses[i])
-            if problem is not None:
-                failed[k] = True
-                message[i] = messages.add(problem)
+        addresses = [expanded.addresses[i] for i in rows]
+        if None in addresses or not _all_valid(ch, addresses):
+            for k, address in enumerate(addresses):
+                problem = address_problem(ch, address)
+                if problem is not None:
+                    failed[k] = True
+                    message[rows[k]] = messages.add(problem)
     configs = expanded.configs
-    own = [k for k, i in enumerate(rows) if _has_own_content(configs[i])]
-    plain = resolver.for_recipient(CHANNEL_TYPES[ch])
+    own = [k for k, i in enumerate(rows) if (c := configs[i]) is not None and not (
+        c.BodyOverride is None and c.RawContent is None and c.Substitutions is None
+        and c.TitleOverride is None and c.Context is None)]
+    plain = plain_by_channel.get(ch)
+    if plain is None:
+        plain = plain_by_channel[ch] = resolver.for_recipient(CHANNEL_TYPES[ch])
     parts = np.full(len(rows), max(plain.sms_parts, 1), dtype=np.int64)
     if plain.error is not None:
         plain_rows = np.ones(len(rows), dtype=bool)
@@ -254,12 +275,24 @@ def _content_checks(ch: int, idx: npt.NDArray[np.intp], expanded: Expanded,
     return parts, failed
 
 
-def _has_own_content(config: RecipientConfig) -> bool:
-    """Whether a recipient's config changes its content (else the channel's plain one applies)."""
-    return config is not None and not (
-        config.BodyOverride is None and config.RawContent is None
-        and config.Substitutions is None and config.TitleOverride is None
-        and config.Context is None)
+class PlainContentCache:
+    """Content of recipients without overrides, per channel, shared by requests whose message
+    configuration and context are the same (the requests of one campaign); bounded, oldest out.
+    """
+
+    def __init__(self, max_messages: int = 256) -> None:
+        self._by_message: dict[bytes, dict[int, ResolvedContent]] = {}
+        self._max_messages = max_messages
+
+    def for_message(self, config: DirectMessageConfiguration, context: dict[str, str] | None
+                    ) -> dict[int, ResolvedContent]:
+        key = encode(config) + (encode(context) if context else b"")
+        found = self._by_message.get(key)
+        if found is None:
+            if len(self._by_message) >= self._max_messages:
+                del self._by_message[next(iter(self._by_message))]
+            found = self._by_message[key] = {}
+        return found
 
 
 class MessageTable:
@@ -287,6 +320,16 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 _PHONE_CHANNELS = frozenset({CODE[ChannelType.SMS], CODE[ChannelType.VOICE]})
 _EMAIL_CHANNEL = CODE[ChannelType.EMAIL]
 _CHECKED_ADDRESS_CHANNELS = _PHONE_CHANNELS | {_EMAIL_CHANNEL}
+
+
+_E164_LINES = re.compile(r"(?:\+[1-9][0-9]{1,14}\n)*")
+_EMAIL_LINES = re.compile(r"(?:[^@\s]+@[^@\s]+\n)*")
+
+
+def _all_valid(channel: int, addresses: list[str]) -> bool:
+    """Every address well-formed, checked with one regex pass over all of them."""
+    lines = _E164_LINES if channel in _PHONE_CHANNELS else _EMAIL_LINES
+    return lines.fullmatch("\n".join(addresses) + "\n") is not None
 
 
 def address_problem(channel: int, address: str | None) -> str | None:

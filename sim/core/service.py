@@ -45,7 +45,16 @@ from sim.api.errors import BadRequest, NotFound
 from sim.channels import ChannelProfile
 
 from .results import address_results, endpoint_results
-from .sends import GCM_CODE, STATUSES, ChannelRouter, Expanded, Outcome, deliver, expand
+from .sends import (
+    GCM_CODE,
+    STATUSES,
+    ChannelRouter,
+    Expanded,
+    Outcome,
+    PlainContentCache,
+    deliver,
+    expand,
+)
 from .store import AppStore, check_id, iso8601
 
 MAX_RECIPIENTS = 100
@@ -107,6 +116,7 @@ class Service:
         self._rules_rng = np.random.default_rng(rules_seed)
         self._token_rng = np.random.default_rng(token_seed)
         self.sms_opt_out = set(self.config.sms_opt_out_numbers)
+        self._plain_content = PlainContentCache()
         self._id_salt = hashlib.blake2b(str(self.config.seed).encode(), digest_size=4).hexdigest()
 
     # -- ids -----------------------------------------------------------------------------
@@ -242,11 +252,8 @@ class Service:
                              f"the limit is {MAX_RECIPIENTS}")
         if count == 0:
             raise BadRequest("MessageRequest has no recipients: set Addresses or Endpoints")
-        for address, cfg in addresses.items():
-            if not address:
-                raise BadRequest("MessageRequest.Addresses has an empty address")
-            if cfg.ChannelType is None:
-                raise BadRequest(f"MessageRequest.Addresses.{address}.ChannelType is required")
+        if "" in addresses:
+            raise BadRequest("MessageRequest.Addresses has an empty address")
         rows = [(app.index.get(eid.lower(), -1), cfg) for eid, cfg in endpoints.items()]
         expanded = expand(app, addresses, rows, self.sms_opt_out)
         outcome = self._deliver(app, expanded, request.MessageConfiguration, request.Context,
@@ -296,7 +303,7 @@ class Service:
     def _deliver(self, app: AppStore, expanded: Expanded, config: DirectMessageConfiguration,
                  context: dict[str, str] | None, now_s: float) -> Outcome:
         c = self.config
-        outcome = deliver(expanded, config, context, now_s, self.channels,
+        outcome = deliver(expanded, config, context, now_s, self.channels, self._plain_content,
                           self._next_message_ids, c.opt_out_as_permanent_p, self._rules_rng)
         if c.updated_token_p > 0.0 or c.failure_marks_inactive:
             self._after_delivery(app, expanded, outcome)
