@@ -11,6 +11,7 @@ from collections.abc import Sequence
 COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("sim.demo", "send a sample campaign through the in-process simulator"),
     "serve": ("sim.emulator.cli", "serve the Pinpoint REST API over HTTP (emulator)"),
+    "bench": ("sim.bench.cli", "run throughput benchmarks and write results/bench/*.json"),
 }
 
 
