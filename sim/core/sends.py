@@ -86,20 +86,20 @@ def expand(app: AppStore, addresses: dict[str, AddressConfiguration] | None,
            endpoint_rows: Sequence[tuple[int, RecipientConfig]],
            sms_opt_out: frozenset[str] | set[str]) -> Expanded:
     """Columns for ``addresses`` (already validated) followed by the endpoint rows."""
-    items = list((addresses or {}).items())
-    n_addr = len(items)
+    addresses = addresses or {}
+    n_addr = len(addresses)
     n = n_addr + len(endpoint_rows)
     channel = np.empty(n, dtype=np.uint8)
     address_key = np.empty(n, dtype=np.int64)
     opted = np.zeros(n, dtype=bool)
     rows = np.full(n, -1, dtype=np.int64)
-    texts: list[str | None] = [a for a, _ in items]
-    configs: list[RecipientConfig] = [c for _, c in items]
-    if items:
+    texts: list[str | None] = list(addresses)
+    configs: list[RecipientConfig] = list(addresses.values())
+    if addresses:
         try:
             codes = [CODE_BY_NAME[c.ChannelType._value_] for c in configs]  # type: ignore[union-attr]
         except AttributeError:
-            missing = next(a for a, c in items if c.ChannelType is None)
+            missing = next(a for a, c in addresses.items() if c.ChannelType is None)
             raise BadRequest(f"MessageRequest.Addresses.{missing}.ChannelType is required"
                              ) from None
         channel[:n_addr] = codes
@@ -112,7 +112,7 @@ def expand(app: AppStore, addresses: dict[str, AddressConfiguration] | None,
             address_key[:n_addr] = np.arange(n_addr)
         if sms_opt_out:
             opted[:n_addr] = [code == _SMS and a in sms_opt_out
-                              for code, (a, _) in zip(codes, items, strict=True)]
+                              for code, a in zip(codes, texts, strict=True)]
     if endpoint_rows:
         picked = np.fromiter((r for r, _ in endpoint_rows), dtype=np.int64,
                              count=len(endpoint_rows))
@@ -226,14 +226,14 @@ def deliver(expanded: Expanded, config: DirectMessageConfiguration,
         message[idx] = messages.add_all(model.messages)[result.message]
         latency[idx] = result.end_s - now_s
         completion_s = max(completion_s, float(result.end_s.max()))
-    successes = np.flatnonzero(status == SUCCESSFUL)
+    succeeded = status == SUCCESSFUL
+    count = int(np.count_nonzero(succeeded))
     message_ids: list[str | None]
-    if len(successes) == n:
+    if count == n:
         message_ids = list(next_message_ids(n))
     else:
-        ids = np.full(n, None, dtype=object)
-        ids[successes] = next_message_ids(len(successes))
-        message_ids = ids.tolist()
+        fresh = iter(next_message_ids(count))
+        message_ids = [next(fresh) if ok else None for ok in succeeded.tolist()]
     return Outcome(status, code, message, messages.texts, message_ids, {}, latency, completion_s)
 
 

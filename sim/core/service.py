@@ -118,6 +118,7 @@ class Service:
         self.sms_opt_out = set(self.config.sms_opt_out_numbers)
         self._plain_content = PlainContentCache()
         self._id_salt = hashlib.blake2b(str(self.config.seed).encode(), digest_size=4).hexdigest()
+        self._message_id_format = f"{self._id_salt}%024x"
 
     # -- ids -----------------------------------------------------------------------------
 
@@ -129,8 +130,7 @@ class Service:
     def _next_message_ids(self, count: int) -> list[str]:
         first = self._message_seq + 1
         self._message_seq += count
-        salt = self._id_salt
-        return [f"{salt}{seq:024x}" for seq in range(first, first + count)]
+        return list(map(self._message_id_format.__mod__, range(first, first + count)))
 
     # -- apps ----------------------------------------------------------------------------
 
