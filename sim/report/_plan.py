@@ -21,6 +21,7 @@ from ._summary import SloCheck
 PLAN_SCHEMA_VERSION = 1
 PLAN_JSON = "plan.json"
 PLAN_PNG = "plan.png"
+_LOG_SCALE_SPAN = 20.0
 
 Goal = Literal["min", "max"]
 """``min``: smallest value meeting every SLO (more capacity helps, e.g. connections);
@@ -120,12 +121,18 @@ def plot_plan(plan: PlanResult, path: Path) -> None:
         for axes in (latency_axes, throughput_axes):
             axes.axvline(plan.answer, color="tab:blue", linestyle=":",
                          label=f"answer {plan.answer:g}" if axes is latency_axes else None)
-    latency_axes.set_title(f"{plan.scenario}: {plan.key} ({plan.goal} meeting all SLOs)")
+    which = "smallest" if plan.goal == "min" else "largest"
+    latency_axes.set_title(f"{plan.scenario}: {which} {plan.key} meeting all SLOs")
     latency_axes.set_ylabel("request p99 (s)")
     throughput_axes.set_ylabel("successful deliveries/s")
     throughput_axes.set_xlabel(plan.key)
+    p99s = [t.request_p99_s for t in trials if t.request_p99_s > 0]
+    if p99s and max(p99s) > _LOG_SCALE_SPAN * min(p99s):
+        latency_axes.set_yscale("log")  # overloaded trials would flatten the interesting ones
+    else:
+        latency_axes.set_ylim(bottom=0.0)
+    throughput_axes.set_ylim(bottom=0.0)
     for axes in (latency_axes, throughput_axes):
-        axes.set_ylim(bottom=0.0)
         axes.grid(True, alpha=0.4)
     latency_axes.legend(loc="best", fontsize="small")
     save_png(figure, path)

@@ -11,7 +11,7 @@ from pathlib import Path
 from sim.metrics import HistogramSet, read_hlog, write_hlog
 
 from ._atomic import safe_name, staged_directory, write_file_durably
-from ._figures import REQUEST_TAG, channel_histograms, summarize
+from ._figures import CHANNEL_STATUS, REQUEST_TAG, channel_histograms, summarize
 from ._markdown import render_markdown
 from ._plots import (
     LATENCY_PNG,
@@ -70,7 +70,10 @@ def _write_plots(record: RunRecord, folder: Path) -> list[tuple[str, str]]:
     """Draw the plots the record has data for; ``(caption, file name)`` of each."""
     title = f"{record.scenario}{' (partial)' if record.partial else ''}"
     written: list[tuple[str, str]] = []
-    spectrum = channel_histograms(record.histograms)
+    spectrum = {
+        f"{channel}/{CHANNEL_STATUS}": histogram
+        for channel, histogram in channel_histograms(record.histograms).items()
+    }
     if REQUEST_TAG in record.histograms:
         spectrum = {REQUEST_TAG: record.histograms[REQUEST_TAG], **spectrum}
     if any(h.count for h in spectrum.values()):
