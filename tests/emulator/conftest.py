@@ -40,13 +40,15 @@ def server(start_server: StartServer) -> EmulatorThread:
     return start_server()
 
 
-def boto_client(url: str, *, max_attempts: int = 1, key_id: str = TEST_KEY_ID,
+def boto_client(url: str, *, total_attempts: int = 1, key_id: str = TEST_KEY_ID,
                 secret: str = TEST_SECRET, **config: Any) -> Any:
-    """A real boto3 Pinpoint client; ``max_attempts=1`` turns boto3's retries off."""
+    """A real boto3 Pinpoint client; ``total_attempts=1`` (the first try only) turns boto3's
+    retries off. (botocore's ``max_attempts`` counts retries on top of the first try.)"""
     return boto3.client(
         "pinpoint", endpoint_url=url, region_name="us-east-1", aws_access_key_id=key_id,
         aws_secret_access_key=secret,
-        config=Config(retries={"mode": "standard", "max_attempts": max_attempts}, **config))
+        config=Config(retries={"mode": "standard", "total_max_attempts": total_attempts},
+                      **config))
 
 
 @pytest.fixture

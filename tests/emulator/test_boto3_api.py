@@ -174,7 +174,7 @@ def test_boto3_retries_throttled_requests_until_they_pass(start_server: StartSer
     request = {"EndpointId": "e", "EndpointRequest": {"ChannelType": "SMS",
                                                        "Address": "+15555550401"}}
     assert throttle(boto_client(server.url), "update_endpoint", **request)[-1] == 429
-    retrying = boto_client(server.url, max_attempts=10)  # 10/s: a token is back in 0.1 s
+    retrying = boto_client(server.url, total_attempts=10)  # 10/s: a token is back in 0.1 s
     out = retrying.update_endpoint(ApplicationId="app", **request)
     assert out["ResponseMetadata"]["HTTPStatusCode"] == 202
     assert out["ResponseMetadata"]["RetryAttempts"] >= 1
