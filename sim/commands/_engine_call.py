@@ -12,9 +12,8 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from sim.engine import EngineResult
-from sim.engine.loop import Progress as EngineProgress
-from sim.engine.loop import run
+from sim.engine import EngineResult, run
+from sim.engine import Progress as EngineProgress
 from sim.scenario import Scenario
 
 

@@ -70,17 +70,28 @@ def main(args: argparse.Namespace) -> int:
     if args.seed is not None and args.seed < 0:
         error("run", f"--seed must be >= 0, got {args.seed}")
         return EXIT_BAD_INPUT
+    if args.run_id is not None and (Path(args.out) / scenario.name / args.run_id).exists():
+        error("run", f"run directory {str(Path(args.out) / scenario.name / args.run_id)!r} "
+              "already exists")
+        return EXIT_BAD_INPUT
     console = make_console()
     show_progress = interactive()
     if not show_progress:  # a log line instead of a bar: says what runs and how to stop it
         seed = scenario.seed if args.seed is None else args.seed
         print(f"pinsim run: simulating {scenario.name} (seed {seed}); Ctrl-C stops early and "
               "keeps partial results", file=sys.stderr, flush=True)
-    with stop_on_interrupt("run") as stop:
-        result = run_engine(scenario, seed=args.seed, stop=stop, show_progress=show_progress)
-        run_dir = write_run(
-            record_from_engine(result), args.out, run_id=args.run_id, plots=not args.no_plots
-        )
+    try:
+        with stop_on_interrupt("run") as stop:
+            result = run_engine(scenario, seed=args.seed, stop=stop, show_progress=show_progress)
+            run_dir = write_run(
+                record_from_engine(result), args.out, run_id=args.run_id, plots=not args.no_plots
+            )
+    except KeyboardInterrupt:  # the second Ctrl-C: the staged directory is already removed
+        error("run", "aborted; no results written")
+        return EXIT_INTERRUPTED
+    except (FileExistsError, ValueError) as exc:  # --run-id taken or not a directory name
+        error("run", str(exc))
+        return EXIT_BAD_INPUT
     for table in summary_tables(_summary(run_dir)):
         console.print(table)
     state = "PARTIAL results" if result.partial else "results"

@@ -83,3 +83,22 @@ def test_interrupt_still_writes_partial_results(tmp_path: Path) -> None:
     assert summary.totals.requests > 0
     assert "PARTIAL" in (run / "report.md").read_text()
     assert [p.name for p in (tmp_path / "long").iterdir()] == [run.name]  # no staging left
+
+
+def test_same_scenario_and_seed_give_identical_results(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    short = quickstart_variant(tmp_path, name="short", duration_s=5)
+    runs = []
+    for run_id in ("first", "second"):
+        assert call("run", short, "--out", tmp_path, "--run-id", run_id, "--no-plots") == 0
+        runs.append(tmp_path / "short" / run_id)
+    capsys.readouterr()
+    first, second = (load_run(run).summary for run in runs)
+    varying = {"run_id", "created_utc", "wall_s"}
+    for field in first.__struct_fields__:
+        if field not in varying:
+            assert getattr(first, field) == getattr(second, field), field
+    assert (runs[0] / "histograms.hlog").read_bytes() == (runs[1] / "histograms.hlog").read_bytes()
+    assert call("run", short, "--out", tmp_path, "--run-id", "first", "--no-plots") == 2
+    assert "already exists" in capsys.readouterr().err
