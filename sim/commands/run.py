@@ -13,7 +13,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.report import SUMMARY_JSON, Summary, decode_summary, summary_tables, write_run
+from sim.report import (
+    SUMMARY_JSON,
+    Summary,
+    decode_summary,
+    safe_name,
+    summary_tables,
+    write_run,
+)
 from sim.scenario import Scenario, load_scenario
 from sim.scenario.errors import ScenarioError
 
@@ -70,10 +77,15 @@ def main(args: argparse.Namespace) -> int:
     if args.seed is not None and args.seed < 0:
         error("run", f"--seed must be >= 0, got {args.seed}")
         return EXIT_BAD_INPUT
-    if args.run_id is not None and (Path(args.out) / scenario.name / args.run_id).exists():
-        error("run", f"run directory {str(Path(args.out) / scenario.name / args.run_id)!r} "
-              "already exists")
-        return EXIT_BAD_INPUT
+    if args.run_id is not None:
+        target = Path(args.out) / scenario.name / args.run_id
+        try:
+            safe_name(args.run_id, "--run-id")
+            if target.exists():
+                raise ValueError(f"run directory {str(target)!r} already exists")
+        except ValueError as exc:
+            error("run", str(exc))
+            return EXIT_BAD_INPUT
     console = make_console()
     show_progress = interactive()
     if not show_progress:  # a log line instead of a bar: says what runs and how to stop it
@@ -89,7 +101,7 @@ def main(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:  # the second Ctrl-C: the staged directory is already removed
         error("run", "aborted; no results written")
         return EXIT_INTERRUPTED
-    except (FileExistsError, ValueError) as exc:  # --run-id taken or not a directory name
+    except FileExistsError as exc:  # another run took --run-id meanwhile
         error("run", str(exc))
         return EXIT_BAD_INPUT
     for table in summary_tables(_summary(run_dir)):
