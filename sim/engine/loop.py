@@ -15,8 +15,9 @@ import copy
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
+import msgspec
 import numpy as np
 
 from sim.channels import LatencySampler
@@ -178,9 +179,10 @@ class _Loop:
             retried = retried.take(np.flatnonzero(retried.group < keep))
             outcome = self.processor.process(state, groups, retried)
             assert outcome.earliest_follow_up_s >= groups.time_s[-1], "window not causal"
-            self.target = max(MIN_BLOCK_DELIVERIES, 2 * len(outcome.recipients))
+            # Aim below the gap to the first follow-up, so most windows need no second pass.
+            self.target = max(MIN_BLOCK_DELIVERIES, 3 * len(outcome.recipients) // 4)
         else:
-            self.target = min(self.block, 2 * self.target)
+            self.target = min(self.block, self.target + self.target // 8 + 1)
         sent = int(groups.fresh.sum())
         self.next_request_id += sent
         self.sends.commit(sent)
@@ -200,9 +202,25 @@ class _Loop:
 
 
 def _snapshot(state: RunState) -> RunState:
-    """A deep copy of the mutable state; profiles are immutable and shared, not copied."""
-    memo = {id(p): p for p in state.router.profiles.values()}
+    """A deep copy of the mutable state; profiles (frozen Structs) are shared, not copied."""
+    memo: dict[int, Any] = {}
+    for profile in state.router.profiles.values():
+        _share_frozen(profile, memo)
     return copy.deepcopy(state, memo)
+
+
+def _share_frozen(value: Any, memo: dict[int, Any]) -> None:
+    """Mark every Struct and tuple reachable from ``value`` as its own copy (all immutable)."""
+    if id(value) in memo:
+        return
+    if isinstance(value, msgspec.Struct):
+        memo[id(value)] = value
+        for name in value.__struct_fields__:
+            _share_frozen(getattr(value, name), memo)
+    elif isinstance(value, tuple):
+        memo[id(value)] = value
+        for item in value:
+            _share_frozen(item, memo)
 
 
 def channel_router(scenario: Scenario, seed: int) -> ChannelRouter:

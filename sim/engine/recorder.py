@@ -7,6 +7,7 @@ series, per window. Nothing is kept per recipient, so memory stays flat however 
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from sim.channels import STATUS_NAMES, SUCCESSFUL
 from sim.core.channel_types import CHANNEL_TYPES, CODE_BY_NAME
@@ -76,17 +77,33 @@ class Recorder:
         self.histograms.record_grouped_s(DELIVERY_TAGS, tag_code[final], delivery_s[final])
         self._record_series(outcome, success)
 
-    def _record_series(self, outcome: WindowOutcome, success: np.ndarray) -> None:
+    def _record_series(self, outcome: WindowOutcome, success: npt.NDArray[np.bool_]) -> None:
+        """Per-channel counts per second: one bincount per series over (channel, second)."""
         recipients = outcome.recipients
+        rows = self._row_of_code[recipients.channel]
+        n_rows = len(self.series)
         arrival_s = outcome.groups.time_s[recipients.group]
-        for name, series in self.series.items():
-            mine = recipients.channel == CODE_BY_NAME[name]
-            if not mine.any():
+        for kind, times_s, mask in (("arrivals", arrival_s, None),
+                                    ("starts", outcome.start_s, None),
+                                    ("ends", outcome.end_s, None),
+                                    ("successes", outcome.end_s, success)):
+            if mask is not None:
+                times_s, kind_rows = times_s[mask], rows[mask]
+            else:
+                kind_rows = rows
+            if not len(times_s):
                 continue
-            series.arrivals.add(arrival_s[mine])
-            series.starts.add(outcome.start_s[mine])
-            series.ends.add(outcome.end_s[mine])
-            series.successes.add(outcome.end_s[mine & success])
+            second = np.floor(times_s).astype(np.int64)
+            first = int(second.min())
+            span = int(second.max()) - first + 1
+            table = np.bincount(kind_rows * span + (second - first),
+                                minlength=n_rows * span).reshape(n_rows, span)
+            bins = np.flatnonzero(table.any(axis=0))
+            centres_s = first + bins + 0.5
+            for row, series in enumerate(self.series.values()):
+                counts = table[row, bins]
+                if counts.any():
+                    getattr(series, kind).add(centres_s, counts)
 
     def result(self, *, partial: bool, wall_s: float) -> EngineResult:
         offered_s = self.offered_until_s

@@ -114,11 +114,11 @@ class WindowProcessor:
         if not len(passing):
             return
         channel = recipients.channel[passing]
-        order = passing[np.argsort(channel, kind="stable")]
-        codes, firsts = np.unique(recipients.channel[order], return_index=True)
-        bounds = [*firsts.tolist(), len(order)]
-        for k, code in enumerate(codes.tolist()):
-            idx = order[bounds[k]:bounds[k + 1]]
+        order = passing[np.argsort(channel, kind="stable")]  # radix sort: uint8 keys
+        per_channel = np.bincount(channel)
+        bounds = np.concatenate([[0], np.cumsum(per_channel)]).tolist()
+        for code in np.flatnonzero(per_channel).tolist():
+            idx = order[bounds[code]:bounds[code + 1]]
             model = router.model(code)
             keys = router.rate_limit_keys(code)
             arrivals = arrival_s[idx]
