@@ -6,6 +6,9 @@ series, per window. Nothing is kept per recipient, so memory stays flat however 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
@@ -14,6 +17,7 @@ from sim.core.channel_types import CHANNEL_TYPES, CODE_BY_NAME
 from sim.metrics import CounterTable, HistogramSet, PerSecondCounts
 from sim.scenario import Scenario
 
+from .columns import F64, Bools, Groups, Recipients
 from .result import REQUEST_TAG, ChannelSeries, EngineResult
 from .slo import evaluate_slos
 from .window import WindowOutcome
@@ -21,6 +25,40 @@ from .window import WindowOutcome
 N_STATUSES = len(STATUS_NAMES)
 DELIVERY_TAGS = tuple(f"{ct.value}/{name}" for ct in CHANNEL_TYPES for name in STATUS_NAMES)
 """Histogram tag of channel code c and status s at index ``c * N_STATUSES + s``."""
+
+
+FLUSH_RECIPIENTS = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class _Held:
+    """Several kept windows as one (group indices shifted), for one recording pass."""
+
+    groups: Groups
+    recipients: Recipients
+    start_s: F64
+    end_s: F64
+    status: npt.NDArray[np.uint8]
+    completion_s: F64
+    retried: Bools
+    done: Bools
+    empty: Bools
+
+    @classmethod
+    def of(cls, outcomes: list[WindowOutcome]) -> _Held:
+        offsets = np.cumsum([0] + [len(o.groups) for o in outcomes[:-1]])
+        recipients = []
+        for outcome, offset in zip(outcomes, offsets.tolist(), strict=True):
+            shifted = outcome.recipients.take(slice(None))
+            shifted.group = outcome.recipients.group + offset
+            recipients.append(shifted)
+
+        def cat(name: str) -> Any:
+            return np.concatenate([getattr(o, name) for o in outcomes])
+
+        return cls(Groups.concat([o.groups for o in outcomes]), Recipients.concat(recipients),
+                   cat("start_s"), cat("end_s"), cat("status"), cat("completion_s"),
+                   cat("retried"), cat("done"), cat("empty"))
 
 
 class Recorder:
@@ -43,41 +81,56 @@ class Recorder:
         self.requests = self.failed_requests = self.recipients = self.attempts = 0
         self.retries = self.retry_requests = self.successes = 0
         self.offered_until_s = self.completion_s = 0.0
+        self._held: list[WindowOutcome] = []
+        self._held_recipients = 0
 
     def record(self, outcome: WindowOutcome) -> None:
-        groups, recipients = outcome.groups, outcome.recipients
+        """Count a kept window now; aggregate it with the next ones (fixed costs per flush)."""
+        groups = outcome.groups
+        self.requests += int(groups.fresh.sum())
+        self.retry_requests += int((~groups.fresh).sum())
+        self.attempts += len(outcome.recipients)
+        self._held.append(outcome)
+        self._held_recipients += len(outcome.recipients)
+        if self._held_recipients >= FLUSH_RECIPIENTS:
+            self.flush()
+
+    def flush(self) -> None:
+        """Record every held window in one pass."""
+        if not self._held:
+            return
+        held = _Held.of(self._held)
+        self._held, self._held_recipients = [], 0
+        groups, recipients = held.groups, held.recipients
         fresh = groups.fresh
-        self.requests += int(fresh.sum())
-        self.retry_requests += int((~fresh).sum())
         if fresh.any():
             intended = groups.intended_s[fresh]
             self.requests_offered.add(intended)
             self.offered_until_s = max(self.offered_until_s, float(intended.max()))
-        self.failed_requests += int(outcome.empty.sum())
-        answered = outcome.done & ~outcome.empty
+        self.failed_requests += int(held.empty.sum())
+        answered = held.done & ~held.empty
         if answered.any():
-            latency_s = outcome.completion_s[answered] - groups.intended_s[answered]
+            latency_s = held.completion_s[answered] - groups.intended_s[answered]
             self.histograms.record_s(REQUEST_TAG, latency_s)
-            self.requests_completed.add(outcome.completion_s[answered])
+            self.requests_completed.add(held.completion_s[answered])
         if len(groups):
-            self.completion_s = max(self.completion_s, float(outcome.completion_s.max()))
+            self.completion_s = max(self.completion_s, float(held.completion_s.max()))
         if not len(recipients):
             return
         rows = self._row_of_code[recipients.channel]
-        self.attempt_counts.add(rows, outcome.status)
-        self.attempts += len(recipients)
+        self.attempt_counts.add(rows, held.status)
         self.retries += int(np.count_nonzero(groups.attempt[recipients.group] > 1))
-        final = ~outcome.retried
-        self.counts.add(rows[final], outcome.status[final])
+        final = ~held.retried
+        self.counts.add(rows[final], held.status[final])
         self.recipients += int(final.sum())
-        success = outcome.status == SUCCESSFUL
+        success = held.status == SUCCESSFUL
         self.successes += int(np.count_nonzero(success))
-        tag_code = recipients.channel.astype(np.int64) * N_STATUSES + outcome.status
-        delivery_s = outcome.end_s - groups.intended_s[recipients.group]
+        tag_code = recipients.channel.astype(np.int64) * N_STATUSES + held.status
+        delivery_s = held.end_s - groups.intended_s[recipients.group]
         self.histograms.record_grouped_s(DELIVERY_TAGS, tag_code[final], delivery_s[final])
-        self._record_series(outcome, success)
+        self._record_series(held, success)
 
-    def _record_series(self, outcome: WindowOutcome, success: npt.NDArray[np.bool_]) -> None:
+    def _record_series(self, outcome: _Held, success: npt.NDArray[np.bool_]) -> None:
         """Per-channel counts per second: one bincount per series over (channel, second)."""
         recipients = outcome.recipients
         rows = self._row_of_code[recipients.channel]
@@ -106,6 +159,7 @@ class Recorder:
                     getattr(series, kind).add(centres_s, counts)
 
     def result(self, *, partial: bool, wall_s: float) -> EngineResult:
+        self.flush()
         offered_s = self.offered_until_s
         completion_s = self.completion_s
         first_recipients = int(self.recipients)
