@@ -9,6 +9,10 @@ from collections.abc import Sequence
 
 #: subcommand -> (module with add_arguments(parser) and main(args) -> int, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
+    "run": ("sim.commands.run", "run a scenario in virtual time and write its results"),
+    "validate": ("sim.scenario.cli", "check a scenario file without running it"),
+    "plan": ("sim.commands.plan", "find the smallest (or largest) value meeting all SLOs"),
+    "compare": ("sim.commands.compare", "compare two runs; exit 1 on a regression (CI gate)"),
     "demo": ("sim.demo", "send a sample campaign through the in-process simulator"),
     "serve": ("sim.emulator.cli", "serve the Pinpoint REST API over HTTP (emulator)"),
     "bench": ("sim.bench.cli", "run throughput benchmarks and write results/bench/*.json"),

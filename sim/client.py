@@ -3,7 +3,9 @@
 Code written against ``boto3.client("pinpoint")`` runs against it unchanged: the same keyword
 arguments, the same response dicts (with ``ResponseMetadata``), and errors raised as
 ``client.exceptions.NotFoundException`` etc., subclasses of botocore's ``ClientError`` with
-boto3's error dict.
+boto3's error dict. Each call goes through the same bytes-in, bytes-out ``Service.call`` as the
+HTTP emulator (arguments encoded as the request's JSON body, the answer decoded), so the two
+drivers cannot drift apart.
 
 Time: by default the client keeps a virtual clock that starts at 0 and moves to each send's
 completion time, as if the caller waited for every answer (one synchronous caller); ``advance``
@@ -16,31 +18,46 @@ from __future__ import annotations
 import types
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
 from botocore.exceptions import ClientError
 
-from sim.api import (
-    ERROR_CLASSES,
-    CreateApplicationRequest,
-    EndpointBatchRequest,
-    EndpointRequest,
-    MessageRequest,
-    PinpointError,
-    SendUsersMessageRequest,
-    to_builtins,
-)
-from sim.api.errors import BadRequest
+from sim.api import ERROR_CLASSES, OPERATIONS, BadRequest, PinpointError
 from sim.core.service import SendTrace, Service, ServiceConfig
 from sim.scenario.profiles import load_channel_profiles
 
 
-def _convert(type_: type[Any], value: Any, name: str) -> Any:
-    try:
-        return msgspec.convert(value, type_)
-    except msgspec.ValidationError as exc:
-        raise BadRequest(f"Invalid {name}: {exc}") from None
+class _Call(NamedTuple):
+    """How one boto3 method maps to an operation: URI labels, query, body and answer member."""
+
+    operation: str
+    labels: dict[str, str]  # boto3 argument -> URI label
+    query: dict[str, str]  # boto3 argument -> query parameter
+    payload: str | None  # boto3 argument that is the JSON body
+    answer: str  # response member holding the decoded body
+
+
+_APP = {"ApplicationId": "application-id"}
+_ENDPOINT = {**_APP, "EndpointId": "endpoint-id"}
+_USER = {**_APP, "UserId": "user-id"}
+CALLS: dict[str, _Call] = {
+    "send_messages": _Call("SendMessages", _APP, {}, "MessageRequest", "MessageResponse"),
+    "send_users_messages": _Call("SendUsersMessages", _APP, {}, "SendUsersMessageRequest",
+                                 "SendUsersMessageResponse"),
+    "update_endpoint": _Call("UpdateEndpoint", _ENDPOINT, {}, "EndpointRequest", "MessageBody"),
+    "update_endpoints_batch": _Call("UpdateEndpointsBatch", _APP, {}, "EndpointBatchRequest",
+                                    "MessageBody"),
+    "get_endpoint": _Call("GetEndpoint", _ENDPOINT, {}, None, "EndpointResponse"),
+    "delete_endpoint": _Call("DeleteEndpoint", _ENDPOINT, {}, None, "EndpointResponse"),
+    "get_user_endpoints": _Call("GetUserEndpoints", _USER, {}, None, "EndpointsResponse"),
+    "delete_user_endpoints": _Call("DeleteUserEndpoints", _USER, {}, None, "EndpointsResponse"),
+    "create_app": _Call("CreateApp", {}, {}, "CreateApplicationRequest", "ApplicationResponse"),
+    "get_app": _Call("GetApp", _APP, {}, None, "ApplicationResponse"),
+    "delete_app": _Call("DeleteApp", _APP, {}, None, "ApplicationResponse"),
+    "get_apps": _Call("GetApps", {}, {"PageSize": "page-size", "Token": "token"}, None,
+                      "ApplicationsResponse"),
+}
 
 
 class Pinpoint:
@@ -62,11 +79,6 @@ class Pinpoint:
             **{cls.error_type: type(cls.error_type, (ClientError,), {})
                for cls in ERROR_CLASSES})
 
-    # -- time ----------------------------------------------------------------------------
-
-    def _now(self) -> float:
-        return self._clock() if self._clock is not None else self.now_s
-
     def advance(self, seconds: float) -> None:
         """Move the virtual clock on (no effect with a real ``clock``)."""
         self.now_s += seconds
@@ -77,101 +89,77 @@ class Pinpoint:
             raise RuntimeError("no send has been made yet")
         return self._last_trace
 
-    # -- plumbing ------------------------------------------------------------------------
-
-    def _answer(self, operation: str, key: str, fn: Callable[[], Any], status: int) -> Any:
+    def _invoke(self, method: str, arguments: dict[str, Any]) -> dict[str, Any]:
+        call = CALLS[method]
         request_id = self.service.next_request_id()
         try:
-            value = fn()
+            params = {label: _required(arguments, name) for name, label in call.labels.items()}
+            query = {q: str(arguments[name]) for name, q in call.query.items()
+                     if arguments.get(name) is not None}
+            body = msgspec.json.encode(_required(arguments, call.payload)) if call.payload \
+                else b""
+            now_s = self._clock() if self._clock is not None else self.now_s
+            reply = self.service.call(call.operation, params, query, body, now_s, request_id)
         except PinpointError as exc:
             error = {"Error": {"Code": exc.error_type, "Message": exc.message},
                      "Message": exc.message,
-                     "ResponseMetadata": self._metadata(request_id, exc.status)}
-            raise getattr(self.exceptions, exc.error_type)(error, operation) from None
-        if isinstance(value, tuple):
-            value, trace = value
-            self._last_trace = trace
+                     "ResponseMetadata": _metadata(request_id, exc.status)}
+            raise getattr(self.exceptions, exc.error_type)(error, call.operation) from None
+        if reply.trace is not None:
+            self._last_trace = reply.trace
             if self._clock is None:
-                self.now_s = max(self.now_s, trace.completion_s)
-        return {key: to_builtins(value), "ResponseMetadata": self._metadata(request_id, status)}
+                self.now_s = max(self.now_s, reply.completion_s)
+        assert reply.status == OPERATIONS[call.operation].status
+        return {call.answer: msgspec.json.decode(reply.body),
+                "ResponseMetadata": _metadata(request_id, reply.status)}
 
-    @staticmethod
-    def _metadata(request_id: str, status: int) -> dict[str, Any]:
-        return {"RequestId": request_id, "HTTPStatusCode": status,
-                "HTTPHeaders": {"content-type": "application/json",
-                                "x-amzn-requestid": request_id},
-                "RetryAttempts": 0}
+    # boto3's methods, keyword arguments only, as boto3 requires.
 
-    # -- operations (boto3 names) --------------------------------------------------------
+    def send_messages(self, **arguments: Any) -> dict[str, Any]:
+        return self._invoke("send_messages", arguments)
 
-    def send_messages(self, *, ApplicationId: str, MessageRequest: Mapping[str, Any]) -> Any:
-        req = MessageRequest
-        return self._answer("SendMessages", "MessageResponse", lambda: self.service.send_messages(
-            ApplicationId, _convert(_MessageRequest, req, "MessageRequest"), self._now()), 200)
+    def send_users_messages(self, **arguments: Any) -> dict[str, Any]:
+        return self._invoke("send_users_messages", arguments)
 
-    def send_users_messages(self, *, ApplicationId: str,
-                            SendUsersMessageRequest: Mapping[str, Any]) -> Any:
-        req = SendUsersMessageRequest
-        return self._answer(
-            "SendUsersMessages", "SendUsersMessageResponse",
-            lambda: self.service.send_users_messages(
-                ApplicationId, _convert(_SendUsersMessageRequest, req, "SendUsersMessageRequest"),
-                self._now()), 200)
+    def update_endpoint(self, **arguments: Any) -> dict[str, Any]:
+        return self._invoke("update_endpoint", arguments)
 
-    def update_endpoint(self, *, ApplicationId: str, EndpointId: str,
-                        EndpointRequest: Mapping[str, Any]) -> Any:
-        req = EndpointRequest
-        return self._answer("UpdateEndpoint", "MessageBody", lambda: self.service.update_endpoint(
-            ApplicationId, EndpointId, _convert(_EndpointRequest, req, "EndpointRequest"),
-            self._now()), 202)
+    def update_endpoints_batch(self, **arguments: Any) -> dict[str, Any]:
+        return self._invoke("update_endpoints_batch", arguments)
 
-    def update_endpoints_batch(self, *, ApplicationId: str,
-                               EndpointBatchRequest: Mapping[str, Any]) -> Any:
-        req = EndpointBatchRequest
-        return self._answer(
-            "UpdateEndpointsBatch", "MessageBody", lambda: self.service.update_endpoints_batch(
-                ApplicationId, _convert(_EndpointBatchRequest, req, "EndpointBatchRequest"),
-                self._now()), 202)
+    def get_endpoint(self, **arguments: Any) -> dict[str, Any]:
+        return self._invoke("get_endpoint", arguments)
 
-    def get_endpoint(self, *, ApplicationId: str, EndpointId: str) -> Any:
-        return self._answer("GetEndpoint", "EndpointResponse",
-                            lambda: self.service.get_endpoint(ApplicationId, EndpointId), 200)
+    def delete_endpoint(self, **arguments: Any) -> dict[str, Any]:
+        return self._invoke("delete_endpoint", arguments)
 
-    def delete_endpoint(self, *, ApplicationId: str, EndpointId: str) -> Any:
-        return self._answer("DeleteEndpoint", "EndpointResponse",
-                            lambda: self.service.delete_endpoint(ApplicationId, EndpointId), 202)
+    def get_user_endpoints(self, **arguments: Any) -> dict[str, Any]:
+        return self._invoke("get_user_endpoints", arguments)
 
-    def get_user_endpoints(self, *, ApplicationId: str, UserId: str) -> Any:
-        return self._answer("GetUserEndpoints", "EndpointsResponse",
-                            lambda: self.service.get_user_endpoints(ApplicationId, UserId), 200)
+    def delete_user_endpoints(self, **arguments: Any) -> dict[str, Any]:
+        return self._invoke("delete_user_endpoints", arguments)
 
-    def delete_user_endpoints(self, *, ApplicationId: str, UserId: str) -> Any:
-        return self._answer("DeleteUserEndpoints", "EndpointsResponse",
-                            lambda: self.service.delete_user_endpoints(ApplicationId, UserId),
-                            202)
+    def create_app(self, **arguments: Any) -> dict[str, Any]:
+        return self._invoke("create_app", arguments)
 
-    def create_app(self, *, CreateApplicationRequest: Mapping[str, Any]) -> Any:
-        req = CreateApplicationRequest
-        return self._answer("CreateApp", "ApplicationResponse", lambda: self.service.create_app(
-            _convert(_CreateApplicationRequest, req, "CreateApplicationRequest"), self._now()),
-            201)
+    def get_app(self, **arguments: Any) -> dict[str, Any]:
+        return self._invoke("get_app", arguments)
 
-    def get_app(self, *, ApplicationId: str) -> Any:
-        return self._answer("GetApp", "ApplicationResponse",
-                            lambda: self.service.get_app(ApplicationId), 200)
+    def delete_app(self, **arguments: Any) -> dict[str, Any]:
+        return self._invoke("delete_app", arguments)
 
-    def delete_app(self, *, ApplicationId: str) -> Any:
-        return self._answer("DeleteApp", "ApplicationResponse",
-                            lambda: self.service.delete_app(ApplicationId), 200)
-
-    def get_apps(self, *, PageSize: str | None = None, Token: str | None = None) -> Any:
-        size = int(PageSize) if PageSize is not None else None
-        return self._answer("GetApps", "ApplicationsResponse",
-                            lambda: self.service.get_apps(size, Token), 200)
+    def get_apps(self, **arguments: Any) -> dict[str, Any]:
+        return self._invoke("get_apps", arguments)
 
 
-_MessageRequest = MessageRequest
-_SendUsersMessageRequest = SendUsersMessageRequest
-_EndpointRequest = EndpointRequest
-_EndpointBatchRequest = EndpointBatchRequest
-_CreateApplicationRequest = CreateApplicationRequest
+def _required(arguments: Mapping[str, Any], name: str) -> Any:
+    """A required argument; boto3 raises ParamValidationError here, this a BadRequest."""
+    if name not in arguments or arguments[name] is None:
+        raise BadRequest(f"Missing required parameter: {name}")
+    return arguments[name]
+
+
+def _metadata(request_id: str, status: int) -> dict[str, Any]:
+    return {"RequestId": request_id, "HTTPStatusCode": status,
+            "HTTPHeaders": {"content-type": "application/json", "x-amzn-requestid": request_id},
+            "RetryAttempts": 0}

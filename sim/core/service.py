@@ -88,7 +88,8 @@ class SendTrace(NamedTuple):
     completion_s: float
     recipients: list[str]  # address, endpoint id, or "user/endpoint id", in request order
     latency_s: npt.NDArray[np.float64]
-    status_codes: npt.NDArray[np.uint8]
+    status_codes: npt.NDArray[np.uint8]  # sim.channels status codes (DeliveryStatus order)
+    channel_codes: npt.NDArray[np.uint8]  # sim.core.channel_types codes; 255: no channel
 
     @property
     def statuses(self) -> list[str]:
@@ -100,6 +101,8 @@ class Reply(NamedTuple):
     status: int
     body: bytes
     completion_s: float
+    trace: SendTrace | None = None
+    """The simulated timing of a send (None for other operations)."""
 
 
 class Service:
@@ -181,15 +184,15 @@ class Service:
     # -- endpoints -----------------------------------------------------------------------
 
     def update_endpoint(self, app_id: str, endpoint_id: str, request: EndpointRequest,
-                        now_s: float) -> MessageBody:
+                        now_s: float, request_id: str | None = None) -> MessageBody:
         app = self.app(app_id)
         app.check_write(endpoint_id, request)
         app.check_user_capacity([(endpoint_id, request)])
         app.upsert(endpoint_id, request, now_s, self.config.epoch_unix_s)
-        return MessageBody(Message="Accepted", RequestID=self.next_request_id())
+        return MessageBody(Message="Accepted", RequestID=request_id or self.next_request_id())
 
-    def update_endpoints_batch(self, app_id: str, request: EndpointBatchRequest, now_s: float
-                               ) -> MessageBody:
+    def update_endpoints_batch(self, app_id: str, request: EndpointBatchRequest, now_s: float,
+                               request_id: str | None = None) -> MessageBody:
         app = self.app(app_id)
         items = request.Item
         if len(items) > MAX_BATCH_ITEMS:
@@ -204,7 +207,7 @@ class Service:
         app.check_user_capacity(writes)
         for endpoint_id, item in writes:
             app.upsert(endpoint_id, item, now_s, self.config.epoch_unix_s)
-        return MessageBody(Message="Accepted", RequestID=self.next_request_id())
+        return MessageBody(Message="Accepted", RequestID=request_id or self.next_request_id())
 
     def get_endpoint(self, app_id: str, endpoint_id: str) -> EndpointResponse:
         app = self.app(app_id)
@@ -266,7 +269,7 @@ class Service:
                                    RequestId=request_id or self.next_request_id(),
                                    Result=result or None, EndpointResult=endpoint_result or None)
         keys = [*addresses, *endpoints]
-        return response, _trace(now_s, outcome, keys)
+        return response, _trace(now_s, outcome, expanded, keys)
 
     def send_users_messages(self, app_id: str, request: SendUsersMessageRequest, now_s: float,
                             request_id: str | None = None
@@ -298,7 +301,7 @@ class Service:
         response = SendUsersMessageResponse(ApplicationId=app_id,
                                             RequestId=request_id or self.next_request_id(),
                                             Result=result)
-        return response, _trace(now_s, outcome, [f"{u}/{e}" for u, e in owners])
+        return response, _trace(now_s, outcome, expanded, [f"{u}/{e}" for u, e in owners])
 
     def _deliver(self, app: AppStore, expanded: Expanded, config: DirectMessageConfiguration,
                  context: dict[str, str] | None, now_s: float) -> Outcome:
@@ -328,13 +331,17 @@ class Service:
     # -- bytes in, bytes out -------------------------------------------------------------
 
     def call(self, operation: str, params: Mapping[str, str], query: Mapping[str, str],
-             body: bytes, now_s: float) -> Reply:
-        """One operation from its path parameters and JSON body to (status, JSON body)."""
+             body: bytes, now_s: float, request_id: str | None = None) -> Reply:
+        """One operation from its path parameters and JSON body to (status, JSON body).
+
+        ``request_id`` (the driver's, e.g. the ``x-amzn-RequestId`` it answers with) is the one
+        bodies carry (MessageResponse.RequestId, MessageBody.RequestID); else a fresh one.
+        """
         handler = _HANDLERS.get(operation)
         if handler is None:
             raise BadRequest(f"Operation {operation} is not emulated by pinsim")
-        status, payload, completion_s = handler(self, params, query, body, now_s)
-        return Reply(status, encode(payload), completion_s)
+        status, payload, trace = handler(self, params, query, body, now_s, request_id)
+        return Reply(status, encode(payload), trace.completion_s if trace else now_s, trace)
 
 
 def _check_content(config: DirectMessageConfiguration,
@@ -349,27 +356,29 @@ def _check_content(config: DirectMessageConfiguration,
                      "DefaultPushNotificationMessage or a channel message")
 
 
-def _trace(now_s: float, outcome: Outcome, keys: list[str]) -> SendTrace:
-    return SendTrace(now_s, outcome.completion_s, keys, outcome.latency_s, outcome.status)
+def _trace(now_s: float, outcome: Outcome, expanded: Expanded, keys: list[str]) -> SendTrace:
+    return SendTrace(now_s, outcome.completion_s, keys, outcome.latency_s, outcome.status,
+                     expanded.channel)
 
 
 Handler = Any
+Params = Mapping[str, str]
 
 
-def _send(svc: Service, p: Mapping[str, str], q: Mapping[str, str], b: bytes, now: float
-          ) -> tuple[int, Any, float]:
-    response, trace = svc.send_messages(p["application-id"], decode(MessageRequest, b), now)
-    return 200, response, trace.completion_s
+def _send(svc: Service, p: Params, q: Params, b: bytes, now: float, rid: str | None
+          ) -> tuple[int, Any, SendTrace]:
+    response, trace = svc.send_messages(p["application-id"], decode(MessageRequest, b), now, rid)
+    return 200, response, trace
 
 
-def _send_users(svc: Service, p: Mapping[str, str], q: Mapping[str, str], b: bytes, now: float
-                ) -> tuple[int, Any, float]:
+def _send_users(svc: Service, p: Params, q: Params, b: bytes, now: float, rid: str | None
+                ) -> tuple[int, Any, SendTrace]:
     response, trace = svc.send_users_messages(p["application-id"],
-                                              decode(SendUsersMessageRequest, b), now)
-    return 200, response, trace.completion_s
+                                              decode(SendUsersMessageRequest, b), now, rid)
+    return 200, response, trace
 
 
-def _page_size(q: Mapping[str, str]) -> int | None:
+def _page_size(q: Params) -> int | None:
     raw = q.get("page-size")
     if raw is None:
         return None
@@ -381,21 +390,21 @@ def _page_size(q: Mapping[str, str]) -> int | None:
 _HANDLERS: dict[str, Handler] = {
     "SendMessages": _send,
     "SendUsersMessages": _send_users,
-    "UpdateEndpoint": lambda s, p, q, b, n: (202, s.update_endpoint(
-        p["application-id"], p["endpoint-id"], decode(EndpointRequest, b), n), n),
-    "UpdateEndpointsBatch": lambda s, p, q, b, n: (202, s.update_endpoints_batch(
-        p["application-id"], decode(EndpointBatchRequest, b), n), n),
-    "GetEndpoint": lambda s, p, q, b, n: (200, s.get_endpoint(
-        p["application-id"], p["endpoint-id"]), n),
-    "DeleteEndpoint": lambda s, p, q, b, n: (202, s.delete_endpoint(
-        p["application-id"], p["endpoint-id"]), n),
-    "GetUserEndpoints": lambda s, p, q, b, n: (200, s.get_user_endpoints(
-        p["application-id"], p["user-id"]), n),
-    "DeleteUserEndpoints": lambda s, p, q, b, n: (202, s.delete_user_endpoints(
-        p["application-id"], p["user-id"]), n),
-    "CreateApp": lambda s, p, q, b, n: (201, s.create_app(
-        decode(CreateApplicationRequest, b), n), n),
-    "GetApp": lambda s, p, q, b, n: (200, s.get_app(p["application-id"]), n),
-    "DeleteApp": lambda s, p, q, b, n: (200, s.delete_app(p["application-id"]), n),
-    "GetApps": lambda s, p, q, b, n: (200, s.get_apps(_page_size(q), q.get("token")), n),
+    "UpdateEndpoint": lambda s, p, q, b, n, r: (202, s.update_endpoint(
+        p["application-id"], p["endpoint-id"], decode(EndpointRequest, b), n, r), None),
+    "UpdateEndpointsBatch": lambda s, p, q, b, n, r: (202, s.update_endpoints_batch(
+        p["application-id"], decode(EndpointBatchRequest, b), n, r), None),
+    "GetEndpoint": lambda s, p, q, b, n, r: (200, s.get_endpoint(
+        p["application-id"], p["endpoint-id"]), None),
+    "DeleteEndpoint": lambda s, p, q, b, n, r: (202, s.delete_endpoint(
+        p["application-id"], p["endpoint-id"]), None),
+    "GetUserEndpoints": lambda s, p, q, b, n, r: (200, s.get_user_endpoints(
+        p["application-id"], p["user-id"]), None),
+    "DeleteUserEndpoints": lambda s, p, q, b, n, r: (202, s.delete_user_endpoints(
+        p["application-id"], p["user-id"]), None),
+    "CreateApp": lambda s, p, q, b, n, r: (201, s.create_app(
+        decode(CreateApplicationRequest, b), n), None),
+    "GetApp": lambda s, p, q, b, n, r: (200, s.get_app(p["application-id"]), None),
+    "DeleteApp": lambda s, p, q, b, n, r: (200, s.delete_app(p["application-id"]), None),
+    "GetApps": lambda s, p, q, b, n, r: (200, s.get_apps(_page_size(q), q.get("token")), None),
 }

@@ -1,4 +1,3 @@
-# mypy: disable-error-code="import-untyped"
 """The emulator's request handling: route, authenticate, rate-limit, call the Service, pace.
 
 Every Pinpoint semantic is the Service's (``Service.call``); this layer only turns requests
@@ -37,7 +36,6 @@ from ._stats import EmulatorStats, StatsReport
 
 log = logging.getLogger("sim.emulator")
 
-SEND_OPERATIONS = frozenset({"SendMessages", "SendUsersMessages"})
 UNROUTED = "_unrouted"
 PROTOCOL = "_protocol"
 OPS = "_pinsim"
@@ -169,12 +167,12 @@ class Emulator:
                 raise TooManyRequests(f"Rate exceeded for {route.operation}")
             started = self.clock.now()
             reply = service.call(route.operation, route.params, route.query, request.body,
-                                 started.service_s)
+                                 started.service_s, request_id)
         except PinpointError as exc:
             return pinpoint_error_response(exc, request_id, key)
         await self.clock.hold_until_complete(started, reply.completion_s)
-        if route.operation in SEND_OPERATIONS and 200 <= reply.status < 300:
-            self.stats.record_send(route.operation, request.body, reply.body)
+        if reply.trace is not None:
+            self.stats.record_send(reply.trace)
         return json_response(reply.status, reply.body, request_id, key)
 
     def _operations_endpoint(self, method: str, path: str, query: str) -> OutgoingResponse:

@@ -1,4 +1,3 @@
-# mypy: disable-error-code="import-untyped"
 """One HTTP/1.1 connection on h11: read requests within limits, hand them over, write answers.
 
 Guarantees, whatever bytes arrive: every request gets a response or the connection is closed;

@@ -1,4 +1,3 @@
-# mypy: disable-error-code="import-untyped"
 """The service's clock and when an answer leaves, per pacing mode.
 
 The service sees seconds since the emulator started (or was last reset), not trio's raw clock

@@ -1,4 +1,3 @@
-# mypy: disable-error-code="import-untyped"
 """``serve``: listen, serve connections, shut down in order, write the final stats.
 
 Shutdown (``Emulator.request_shutdown()``, or SIGINT/SIGTERM with ``handle_signals=True``):

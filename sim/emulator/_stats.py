@@ -3,9 +3,8 @@ status, in-flight requests and server-side latency (HdrHistogram, microseconds).
 
 Server-side latency runs from the request's head being parsed to the last response byte handed
 to the kernel, so in ``realtime`` pacing it includes the simulated delivery time. Deliveries are
-counted from the answers the service gave (per-recipient ``DeliveryStatus``); the channel of an
-``Addresses`` recipient is its ``ChannelType``, that of an endpoint or user recipient is not in
-the request or the answer and is counted under ``ENDPOINT``.
+counted from each send's trace (per-recipient channel and DeliveryStatus, as the service decided
+them); a recipient with no channel (an unknown endpoint id) is counted under ``NONE``.
 """
 
 from __future__ import annotations
@@ -15,11 +14,15 @@ import tempfile
 from pathlib import Path
 
 import msgspec
+import numpy as np
 
+from sim.channels import STATUS_NAMES
+from sim.core.channel_types import CHANNEL_TYPES
+from sim.core.service import SendTrace
 from sim.metrics import HistogramSet, LatencyHistogram
 
 PERCENTILES = (50.0, 90.0, 99.0, 99.9, 100.0)
-ENDPOINT_CHANNEL = "ENDPOINT"
+NO_CHANNEL = "NONE"
 STATS_VERSION = 1
 
 
@@ -61,32 +64,6 @@ class StatsReport(msgspec.Struct, kw_only=True):
     """Operation -> server-side latency; ``all`` covers every answered request."""
 
 
-class _Result(msgspec.Struct):
-    DeliveryStatus: str = ""
-
-
-class _SendAnswer(msgspec.Struct):
-    Result: dict[str, _Result] | None = None
-    EndpointResult: dict[str, _Result] | None = None
-
-
-class _SendUsersAnswer(msgspec.Struct):
-    Result: dict[str, dict[str, _Result]] | None = None
-
-
-class _Address(msgspec.Struct):
-    ChannelType: str | None = None
-
-
-class _SendRequest(msgspec.Struct):
-    Addresses: dict[str, _Address] | None = None
-
-
-_answer_decoder = msgspec.json.Decoder(_SendAnswer)
-_users_answer_decoder = msgspec.json.Decoder(_SendUsersAnswer)
-_request_decoder = msgspec.json.Decoder(_SendRequest)
-
-
 class EmulatorStats:
     """Counters and histograms of one server; reset only with the process (not /_pinsim/reset).
 
@@ -112,25 +89,16 @@ class EmulatorStats:
         self._latency.histogram("all").record_value_us(latency_us)
         self._latency.histogram(operation).record_value_us(latency_us)
 
-    def record_send(self, operation: str, request_body: bytes, answer_body: bytes) -> None:
-        """Count the per-recipient outcomes of a successful SendMessages / SendUsersMessages."""
-        try:
-            if operation == "SendUsersMessages":
-                for by_endpoint in (_users_answer_decoder.decode(answer_body).Result or {}
-                                    ).values():
-                    for result in by_endpoint.values():
-                        self._count_delivery(ENDPOINT_CHANNEL, result.DeliveryStatus)
-                return
-            answer = _answer_decoder.decode(answer_body)
-            addresses = _request_decoder.decode(request_body).Addresses or {}
-        except msgspec.DecodeError:
-            return
-        for address, result in (answer.Result or {}).items():
-            spec = addresses.get(address)
-            channel = spec.ChannelType if spec and spec.ChannelType else ENDPOINT_CHANNEL
-            self._count_delivery(channel, result.DeliveryStatus)
-        for result in (answer.EndpointResult or {}).values():
-            self._count_delivery(ENDPOINT_CHANNEL, result.DeliveryStatus)
+    def record_send(self, trace: SendTrace) -> None:
+        """Count the per-recipient outcomes of a send by channel and DeliveryStatus."""
+        pairs = trace.channel_codes.astype(np.int64) * len(STATUS_NAMES) + trace.status_codes
+        for pair, count in zip(*np.unique(pairs, return_counts=True), strict=True):
+            channel_code, status_code = divmod(int(pair), len(STATUS_NAMES))
+            channel = (CHANNEL_TYPES[channel_code].value if channel_code < len(CHANNEL_TYPES)
+                       else NO_CHANNEL)
+            by_status = self.deliveries.setdefault(channel, {})
+            status = STATUS_NAMES[status_code]
+            by_status[status] = by_status.get(status, 0) + int(count)
 
     def _count_delivery(self, channel: str, status: str) -> None:
         by_status = self.deliveries.setdefault(channel, {})

@@ -1,4 +1,3 @@
-# mypy: disable-error-code="import-untyped"
 """An emulator on a background thread with its own trio loop, for synchronous callers.
 
 Tests, the harness and scripts that drive it with boto3 (which blocks) use this; everything

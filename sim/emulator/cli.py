@@ -1,4 +1,3 @@
-# mypy: disable-error-code="import-untyped"
 """``pinsim serve``: the Pinpoint REST API emulator as a command.
 
 ``--scenario`` takes a scenario file (``pinsim run``'s format: its seed, channel profiles and

@@ -75,6 +75,23 @@ def test_stats_count_requests_deliveries_and_latency() -> None:
     run_on_mock_clock(scenario, pacing="realtime", app_ids=("app",), service=SLOW_SMS)
 
 
+def test_stats_count_endpoint_recipients_under_their_channel() -> None:
+    endpoint = json.dumps({"ChannelType": "GCM", "Address": "fcm-token-1"}).encode()
+    send = json.dumps({"Endpoints": {"phone": {}, "ghost": {}},
+                       "MessageConfiguration": {"DefaultMessage": {"Body": "hi"}}}).encode()
+
+    async def scenario(emulator: Emulator) -> None:
+        async with await TrioHttpClient.connect(emulator.port) as client:
+            put = await client.request("PUT", "/v1/apps/app/endpoints/phone", endpoint)
+            assert put.status == 202
+            assert (await client.request("POST", "/v1/apps/app/messages", send)).status == 200
+            stats = json.loads((await client.request("GET", "/_pinsim/stats")).body)
+        assert stats["deliveries"] == {"GCM": {"SUCCESSFUL": 1},
+                                       "NONE": {"PERMANENT_FAILURE": 1}}
+
+    run_on_mock_clock(scenario, pacing="instant", app_ids=("app",))
+
+
 def test_reset_gives_a_fresh_service_with_the_configured_apps() -> None:
     async def scenario(emulator: Emulator) -> None:
         async with await TrioHttpClient.connect(emulator.port) as client:

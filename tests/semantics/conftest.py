@@ -32,7 +32,7 @@ def _http(stack: list[Callable[[], None]], config: ServiceConfig) -> Any:
     stack.append(stop)
     return boto3.client("pinpoint", endpoint_url=url, region_name="us-east-1",
                         aws_access_key_id="testing", aws_secret_access_key="testing",
-                        config=Config(retries={"mode": "standard", "max_attempts": 1}))
+                        config=Config(retries={"mode": "standard", "total_max_attempts": 1}))
 
 
 FLAVOURS: dict[str, Callable[[list[Callable[[], None]], ServiceConfig], Any]] = {

@@ -235,3 +235,13 @@ def test_latency_and_completion_time_follow_the_channel_profile(make_client: Any
         trace = client.last_trace()
         assert trace.latency_s.tolist() == [0.25]
         assert trace.completion_s - trace.started_s == 0.25
+
+
+def test_request_id_in_the_body_is_the_one_in_the_response_metadata(client: Any, app_id: str
+                                                                      ) -> None:
+    response = client.send_messages(ApplicationId=app_id, MessageRequest={
+        "MessageConfiguration": SMS_BODY, "Addresses": {"+15550100018": {"ChannelType": "SMS"}}})
+    assert response["MessageResponse"]["RequestId"] == response["ResponseMetadata"]["RequestId"]
+    update = client.update_endpoint(ApplicationId=app_id, EndpointId="r", EndpointRequest={
+        "ChannelType": "SMS", "Address": "+15550100019"})
+    assert update["MessageBody"]["RequestID"] == update["ResponseMetadata"]["RequestId"]
