@@ -22,6 +22,7 @@ import msgspec
 import numpy as np
 import numpy.typing as npt
 
+from sim.api import AddressConfiguration as _Address
 from sim.api import (
     ApplicationResponse,
     ApplicationsResponse,
@@ -41,6 +42,9 @@ from sim.api import (
     decode,
     encode,
 )
+from sim.api import ChannelType as _ChannelType
+from sim.api import DefaultMessage as _DefaultMessage
+from sim.api import EndpointSendConfiguration as _EndpointConfig
 from sim.api.errors import BadRequest, NotFound
 from sim.channels import ChannelProfile
 
@@ -408,3 +412,29 @@ _HANDLERS: dict[str, Handler] = {
     "DeleteApp": lambda s, p, q, b, n, r: (200, s.delete_app(p["application-id"]), None),
     "GetApps": lambda s, p, q, b, n, r: (200, s.get_apps(_page_size(q), q.get("token")), None),
 }
+
+
+def warm_up() -> None:
+    """Compile (or load from numba's cache) every kernel a send and a write use.
+
+    The first call of each numba kernel in a process compiles or loads it (about 0.3 s from
+    the cache, seconds without); a server calls this before it accepts connections so that the
+    first client's latency is not that cost.
+    """
+    from sim.channels import ChannelProfile as Profile
+    from sim.channels import ConstantLatency as Constant
+    from sim.channels import Pool, RateLimit
+
+    queued = Profile(latency=Constant(value_s=0.001), pool=Pool(connections=1),
+                     rate_limit=RateLimit(rate_per_s=10.0, mode="queue", unit="part", keys=2))
+    rejecting = Profile(latency=Constant(value_s=0.001),
+                        rate_limit=RateLimit(rate_per_s=10.0, mode="reject"))
+    service = Service(ServiceConfig(channels={"SMS": queued, "GCM": rejecting}))
+    app = service.create_app(CreateApplicationRequest(Name="warm-up"), 0.0).Id
+    service.update_endpoint(app, "e", EndpointRequest(Address="fcm"), 0.0)
+    service.send_messages(app, MessageRequest(
+        MessageConfiguration=DirectMessageConfiguration(
+            DefaultMessage=_DefaultMessage(Body="warm-up")),
+        Addresses={"+15550000000": _Address(ChannelType=_ChannelType.SMS),
+                   "fcm": _Address(ChannelType=_ChannelType.GCM)},
+        Endpoints={"e": _EndpointConfig()}), 0.0)

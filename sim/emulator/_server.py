@@ -16,6 +16,8 @@ import signal
 import msgspec
 import trio
 
+from sim.core.service import warm_up
+
 from ._app import Emulator
 from ._config import EmulatorConfig
 from ._http import serve_connection
@@ -30,6 +32,7 @@ async def serve(config: EmulatorConfig, *, handle_signals: bool = False,
     """Run an emulator until shutdown is requested; reports the running ``Emulator`` (with
     its bound ``port`` and ``url``) to ``nursery.start`` once it accepts connections."""
     emulator = Emulator(config)
+    warm_up()  # compile the core's kernels now, not during the first client's request
     listeners = await trio.open_tcp_listeners(config.port, host=config.host)
     emulator.port = listeners[0].socket.getsockname()[1]
     handler = functools.partial(_serve_stream, emulator)
