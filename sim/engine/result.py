@@ -55,20 +55,20 @@ class ChannelSeries:
 
     def queue_depth(self) -> npt.NDArray[np.int64]:
         """Attempts waiting (for a token or a server) at the end of each bin."""
-        return _running_difference(self.arrivals, self.starts)
+        return self._running_difference(self.arrivals, self.starts)
 
     def in_flight(self) -> npt.NDArray[np.int64]:
         """Attempts held by a server (awaiting the provider) at the end of each bin."""
-        return _running_difference(self.starts, self.ends)
+        return self._running_difference(self.starts, self.ends)
 
-
-def _running_difference(entered: PerSecondCounts, left: PerSecondCounts) -> npt.NDArray[np.int64]:
-    a, b = entered.counts, left.counts
-    n = max(len(a), len(b))
-    depth: npt.NDArray[np.int64] = np.cumsum(np.pad(a, (0, n - len(a)))) - np.cumsum(
-        np.pad(b, (0, n - len(b)))
-    )
-    return depth
+    def _running_difference(self, entered: PerSecondCounts, left: PerSecondCounts
+                            ) -> npt.NDArray[np.int64]:
+        """Cumulative ``entered - left``, over the bins of all four series (equal lengths)."""
+        n = max(len(s.counts) for s in (self.arrivals, self.starts, self.ends, self.successes))
+        a, b = entered.counts, left.counts
+        depth: npt.NDArray[np.int64] = np.cumsum(np.pad(a, (0, n - len(a)))) - np.cumsum(
+            np.pad(b, (0, n - len(b))))
+        return depth
 
 
 @dataclass(frozen=True, slots=True)
