@@ -113,7 +113,7 @@ def test_sms_drain_time_is_parts_over_mps(messages: int, mps: float, body_chars:
                                           numbers: int, expected_parts: int) -> None:
     m = measure(single_channel(
         seed=12, requests=messages // 100, recipients=100, channel_type="SMS",
-        arrival='{ kind = "open", bursts = [{ at_s = 0, requests = %d }] }' % (messages // 100),
+        arrival=f'{{ kind = "open", bursts = [{{ at_s = 0, requests = {messages // 100} }}] }}',
         message=f'message = {{ body_chars = {body_chars}, encoding = "GSM7" }}',
         channel=f'latency = {{ kind = "constant", value_s = 0.0 }}\n'
                 f'rate_limit = {{ rate_per_s = {mps}, burst = 1, mode = "queue", unit = "part",'

@@ -28,7 +28,8 @@ def test_closed_loop_matches_mva_and_open_loop_is_slower_at_same_throughput() ->
     clients, think_s, service_s = 10, 9.0, 1.0
     throughput, response_s = mean_value_analysis(clients, think_s, service_s)
     assert round(throughput, 3) == 0.832 and round(response_s, 2) == 3.02  # the reference's
-    server = f'latency = {{ kind = "exponential", mean_s = {service_s} }}\npool = {{ connections = 1 }}'
+    server = (f'latency = {{ kind = "exponential", mean_s = {service_s} }}\n'
+              'pool = { connections = 1 }')
     closed = measure(single_channel(
         seed=13, requests=20_000, channel=server,
         arrival=f'{{ kind = "closed", clients = {clients}, think_time = '
