@@ -23,24 +23,25 @@ Bools = npt.NDArray[np.bool_]
 class _Columns:
     """Equal-length numpy columns that can be sliced, gathered and concatenated together."""
 
+    @classmethod
+    def _names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+
     def __len__(self) -> int:
-        return len(getattr(self, fields(self)[0].name))  # type: ignore[arg-type]
+        return len(getattr(self, self._names()[0]))
 
     def take(self, rows: npt.NDArray[np.intp] | npt.NDArray[np.int64] | slice) -> Self:
-        return type(self)(**{f.name: getattr(self, f.name)[rows]
-                             for f in fields(self)})  # type: ignore[arg-type]
+        return type(self)(*[getattr(self, name)[rows] for name in self._names()])
 
     @classmethod
     def concat(cls, parts: list[Self]) -> Self:
         if len(parts) == 1:
             return parts[0]
-        return cls(**{f.name: np.concatenate([getattr(p, f.name) for p in parts])
-                      for f in fields(cls)})  # type: ignore[arg-type]
+        return cls(*[np.concatenate([getattr(p, name) for p in parts]) for name in cls._names()])
 
     @classmethod
     def empty(cls) -> Self:
-        return cls(**{f.name: np.empty(0, dtype=dtype) for f, dtype in
-                      zip(fields(cls), cls._dtypes(), strict=True)})  # type: ignore[arg-type]
+        return cls(*[np.empty(0, dtype=dtype) for dtype in cls._dtypes()])
 
     @classmethod
     def _dtypes(cls) -> tuple[Any, ...]:
@@ -63,6 +64,10 @@ class Recipients(_Columns):
     invalid: Bools
 
     @classmethod
+    def _names(cls) -> tuple[str, ...]:
+        return _RECIPIENT_FIELDS
+
+    @classmethod
     def _dtypes(cls) -> tuple[Any, ...]:
         return (np.int64, np.uint8, np.int64, np.bool_, np.bool_, np.bool_, np.bool_, np.bool_)
 
@@ -81,8 +86,16 @@ class Groups(_Columns):
     fresh: Bools
 
     @classmethod
+    def _names(cls) -> tuple[str, ...]:
+        return _GROUP_FIELDS
+
+    @classmethod
     def _dtypes(cls) -> tuple[Any, ...]:
         return (np.float64, np.float64, np.int32, np.int32, np.int64, np.bool_)
+
+
+_RECIPIENT_FIELDS = ("group", "channel", "row", "is_copy", "keyed", "opted", "inactive", "invalid")
+_GROUP_FIELDS = ("time_s", "intended_s", "attempt", "client", "request_id", "fresh")
 
 
 @dataclass(slots=True)
@@ -127,3 +140,7 @@ def _select(pending: PendingRetries, group_rows: npt.NDArray[np.intp]) -> Pendin
     recipients = pending.recipients.take(rows)
     recipients.group = mapped[rows]
     return PendingRetries(pending.groups.take(group_rows), recipients)
+
+
+for _cls in (Recipients, Groups):  # the cached names must follow the dataclass fields
+    assert _cls._names() == tuple(f.name for f in fields(_cls)), _cls

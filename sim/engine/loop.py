@@ -7,20 +7,20 @@ requests after it must wait for it: the window is undone (its state restored fro
 redone up to that time, which gives the same results for the requests it keeps, because every
 model is causal and draws one value per request or recipient in send order. The rest goes back
 and the window size adapts, so memory stays flat and the cost of undoing stays small.
+State is saved and restored by sim.engine.snapshot (generator states and arrays only).
 """
 
 from __future__ import annotations
 
-import copy
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
-import msgspec
 import numpy as np
 
 from sim.channels import LatencySampler
+from sim.core.channel_types import CODE_BY_NAME
 from sim.core.sends import ChannelRouter
 from sim.scenario import ClosedArrivals, Scenario, resolve_scenario
 
@@ -40,6 +40,7 @@ from .seeding import (
     THINK_TIME,
     RunSeeds,
 )
+from .snapshot import StateSaver
 from .sources import FirstAttempts, first_attempts
 from .window import RunState, WindowOutcome, WindowProcessor
 
@@ -83,6 +84,8 @@ def run(scenario: Scenario, *, seed: int | None = None,
         router=ChannelRouter(scenario.channels.inline, seeds.sequence(ROUTER)),
         rules_rng=seeds.rng(RULES), jitter_rng=seeds.rng(RETRY_JITTER), think=think,
         sweep=Sweep(seeds.rng(RECIPIENTS), seeds.rng(COPIES)))
+    for name in scenario.population.channel_mix:  # every model exists before state is saved
+        state.router.model(CODE_BY_NAME[name])
     picker = RecipientPicker(scenario, table, exact_keys=exact_rule_keys)
     loop = _Loop(scenario, WindowProcessor(scenario, picker), first_attempts(
         scenario, seeds.rng(ARRIVALS)), Recorder(scenario, seed), block_deliveries,
@@ -120,6 +123,7 @@ class _Loop:
         self.next_request_id = 0
         self.follow_ups = (scenario.retry.max_attempts > 1
                            or isinstance(scenario.workload.arrival, ClosedArrivals))
+        self._saver: StateSaver | None = None
 
     def run(self, state: RunState, progress: Callable[[Progress], None] | None,
             stop: StopFlag | None, on_window: Callable[[WindowOutcome], None] | None,
@@ -167,13 +171,15 @@ class _Loop:
 
     def _process(self, state: RunState, groups: Groups, retried: Recipients
                  ) -> tuple[RunState, WindowOutcome]:
-        saved = _snapshot(state) if self.follow_ups else None
+        if self.follow_ups and self._saver is None:
+            self._saver = StateSaver(state)
+        saved = self._saver.save() if self._saver is not None else None
         outcome = self.processor.process(state, groups, retried)
         follow_up_s = outcome.earliest_follow_up_s
         keep = int(np.searchsorted(groups.time_s, follow_up_s, side="right"))
         if keep < len(groups):
-            assert saved is not None
-            state = saved
+            assert saved is not None and self._saver is not None
+            self._saver.restore(saved)
             self._give_back(groups, retried, keep)
             groups = groups.take(slice(0, keep))
             retried = retried.take(np.flatnonzero(retried.group < keep))
@@ -199,28 +205,6 @@ class _Loop:
         moved = retried.take(rows)
         moved.group = position[moved.group]
         self.pending.add(later.take(back), moved)
-
-
-def _snapshot(state: RunState) -> RunState:
-    """A deep copy of the mutable state; profiles (frozen Structs) are shared, not copied."""
-    memo: dict[int, Any] = {}
-    for profile in state.router.profiles.values():
-        _share_frozen(profile, memo)
-    return copy.deepcopy(state, memo)
-
-
-def _share_frozen(value: Any, memo: dict[int, Any]) -> None:
-    """Mark every Struct and tuple reachable from ``value`` as its own copy (all immutable)."""
-    if id(value) in memo:
-        return
-    if isinstance(value, msgspec.Struct):
-        memo[id(value)] = value
-        for name in value.__struct_fields__:
-            _share_frozen(getattr(value, name), memo)
-    elif isinstance(value, tuple):
-        memo[id(value)] = value
-        for item in value:
-            _share_frozen(item, memo)
 
 
 def channel_router(scenario: Scenario, seed: int) -> ChannelRouter:
