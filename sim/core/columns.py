@@ -42,6 +42,17 @@ class Column:
         self._size += 1
         return self._size - 1
 
+    def extend(self, values: npt.ArrayLike) -> None:
+        """Append many rows at once."""
+        block = np.asarray(values, dtype=self._data.dtype)
+        needed = self._size + len(block)
+        if needed > len(self._data):
+            grown = np.empty(max(needed, 2 * len(self._data)), dtype=self._data.dtype)
+            grown[: self._size] = self._data[: self._size]
+            self._data = grown
+        self._data[self._size: needed] = block
+        self._size = needed
+
     def __getitem__(self, row: int) -> Any:
         return self._data[row]
 

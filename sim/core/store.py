@@ -30,6 +30,7 @@ from typing import TypeVar
 
 import msgspec
 import numpy as np
+import numpy.typing as npt
 
 from sim.api import (
     ChannelType,
@@ -242,6 +243,52 @@ class AppStore:
         if write.User is not None and write.User.UserId is not None:
             self._set_user(row, write.User.UserId)
         return row
+
+    def bulk_load(self, ids: Sequence[str], channel: npt.NDArray[np.uint8],
+                  addresses: Sequence[str], users: Sequence[str],
+                  user_of_row: npt.NDArray[np.int64], opted_out: npt.NDArray[np.bool_],
+                  active: npt.NDArray[np.bool_], now_s: float) -> None:
+        """Append many new endpoints in one pass (a preloaded population).
+
+        Every id, address and user must be new and distinct (a generated population is), else
+        ValueError before anything changes; ``user_of_row[i]`` indexes ``users`` (-1: none).
+        """
+        keys = [i.lower() for i in ids]
+        per_user = np.bincount(user_of_row[user_of_row >= 0], minlength=len(users))
+        if (len(set(keys)) < len(keys) or len(set(addresses)) < len(addresses)
+                or len(set(users)) < len(users) or (self.index.get_many(keys) >= 0).any()
+                or (self.address_index.get_many(addresses) >= 0).any()
+                or any(u in self.user_index for u in users)
+                or (per_user > MAX_ENDPOINTS_PER_USER).any()):
+            raise ValueError("bulk_load needs new, distinct ids, addresses and users, and at "
+                             f"most {MAX_ENDPOINTS_PER_USER} endpoints per user")
+        first_row = len(self.ids)
+        count = len(ids)
+        for endpoint_id, key in zip(ids, keys, strict=True):
+            self.index.add(endpoint_id if key == endpoint_id else key)
+            self.ids.append(endpoint_id)
+        first_address = len(self.addresses)
+        for address in addresses:
+            self.address_index.add(address)
+        rows = np.arange(first_row, first_row + count)
+        self.latest_row_of_address.extend(rows)
+        self.address_id.extend(np.arange(first_address, first_address + count))
+        self.channel.extend(channel)
+        self.opted_out.extend(opted_out)
+        self.active.extend(active)
+        self.deleted.extend(np.zeros(count, dtype=bool))
+        first_user = len(self.user_ids)
+        self.user_row.extend(np.where(user_of_row >= 0, user_of_row + first_user, -1))
+        self.created_s_col.extend(np.full(count, now_s))
+        self.effective_s.extend(np.full(count, now_s))
+        members: list[list[int]] = [[] for _ in users]
+        for row, user in zip(rows.tolist(), user_of_row.tolist(), strict=True):
+            if user >= 0:
+                members[user].append(row)
+        for user_id, rows_of_user in zip(users, members, strict=True):
+            self.user_index[user_id] = len(self.user_ids)
+            self.user_ids.append(user_id)
+            self.user_rows.append(rows_of_user)
 
     def _new_row(self, endpoint_id: str, now_s: float) -> int:
         row = len(self.ids)

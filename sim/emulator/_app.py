@@ -21,6 +21,7 @@ from sim.core.service import Service
 
 from ._config import EmulatorConfig
 from ._pacing import ServiceClock
+from ._preload import preload_population
 from ._quotas import OperationQuotas
 from ._responses import (
     SERVICE_UNAVAILABLE_TYPE,
@@ -85,9 +86,14 @@ class Emulator:
     def _fresh_service(self) -> Service:
         service = Service(self.config.service)
         now_s = self.clock.now().service_s
-        for app_id in self.config.app_ids:
-            service.create_app(CreateApplicationRequest(Name=self.config.app_name), now_s,
-                               app_id=app_id)
+        c = self.config
+        apps = (*c.app_ids, c.population_app_id) if c.population else c.app_ids
+        for app_id in dict.fromkeys(apps):
+            service.create_app(CreateApplicationRequest(Name=c.app_name), now_s, app_id=app_id)
+        if c.population is not None:
+            count = preload_population(service, c.population_app_id, c.population,
+                                       c.service.seed, now_s)
+            log.info("preloaded %d endpoints into app %s", count, c.population_app_id)
         return service
 
     def reset(self) -> list[str]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from sim.core.service import ServiceConfig
+from sim.scenario import Population
 
 Pacing = Literal["realtime", "instant", "virtual"]
 AuthMode = Literal["none", "sigv4"]
@@ -59,6 +60,10 @@ class EmulatorConfig:
     app_ids: tuple[str, ...] = ()
     """Apps created at start (and after each reset) with these exact ids."""
     app_name: str = "pinsim"
+    population: Population | None = None
+    """Endpoints and users generated into ``population_app_id`` at start and after each reset
+    (sim.emulator._preload names them)."""
+    population_app_id: str = "pinsim"
     max_body_bytes: int = MAX_BODY_BYTES
     max_header_bytes: int = MAX_HEADER_BYTES
     request_timeout_s: float = 10.0

@@ -36,24 +36,28 @@ async def serve(config: EmulatorConfig, *, handle_signals: bool = False,
     listeners = await trio.open_tcp_listeners(config.port, host=config.host)
     emulator.port = listeners[0].socket.getsockname()[1]
     handler = functools.partial(_serve_stream, emulator)
-    async with trio.open_nursery() as connections:
-        async with trio.open_nursery() as accepting:
-            accepting.start_soon(functools.partial(
-                trio.serve_listeners, handler, listeners, handler_nursery=connections))
-            if handle_signals:
-                accepting.start_soon(_shutdown_on_signal, emulator)
-            log.info("pinsim emulator listening on %s (pacing %s, auth %s, quotas %s)",
-                     emulator.url, config.pacing, config.auth, config.quota_profile)
-            task_status.started(emulator)
-            await emulator.shutdown_requested.wait()
-            accepting.cancel_scope.cancel()
-        emulator.begin_draining()
-        connections.cancel_scope.deadline = trio.current_time() + config.shutdown_grace_s
-    report = emulator.report(final=True)
-    if config.results_dir is not None:
-        path = config.results_dir / "emulator" / config.run_id / "stats.json"
-        write_json_atomically(path, msgspec.json.format(msgspec.json.encode(report)) + b"\n")
-        log.info("final stats written to %s", path)
+    async with trio.open_nursery() as signals:
+        connections_scope: list[trio.CancelScope] = []
+        if handle_signals:  # lives until the final stats are written: see _shutdown_on_signal
+            signals.start_soon(_shutdown_on_signal, emulator, connections_scope)
+        async with trio.open_nursery() as connections:
+            connections_scope.append(connections.cancel_scope)
+            async with trio.open_nursery() as accepting:
+                accepting.start_soon(functools.partial(
+                    trio.serve_listeners, handler, listeners, handler_nursery=connections))
+                log.info("pinsim emulator listening on %s (pacing %s, auth %s, quotas %s)",
+                         emulator.url, config.pacing, config.auth, config.quota_profile)
+                task_status.started(emulator)
+                await emulator.shutdown_requested.wait()
+                accepting.cancel_scope.cancel()
+            emulator.begin_draining()
+            connections.cancel_scope.deadline = trio.current_time() + config.shutdown_grace_s
+        report = emulator.report(final=True)
+        if config.results_dir is not None:
+            path = config.results_dir / "emulator" / config.run_id / "stats.json"
+            write_json_atomically(path, msgspec.json.format(msgspec.json.encode(report)) + b"\n")
+            log.info("final stats written to %s", path)
+        signals.cancel_scope.cancel()
     return report
 
 
@@ -65,8 +69,18 @@ async def _serve_stream(emulator: Emulator, stream: trio.SocketStream) -> None:
         emulator.stats.open_connections -= 1
 
 
-async def _shutdown_on_signal(emulator: Emulator) -> None:
+async def _shutdown_on_signal(emulator: Emulator,
+                              connections_scope: list[trio.CancelScope]) -> None:
+    """The first SIGINT/SIGTERM drains (in-flight requests get the grace period); a second one
+    drops what is still in flight at once. Either way the final stats are written: the signals
+    stay caught until then, so a second Ctrl-C cannot interrupt the write."""
     with trio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
         async for signum in signals:
-            log.info("received %s: shutting down", signal.Signals(signum).name)
-            emulator.request_shutdown()
+            name = signal.Signals(signum).name
+            if not emulator.shutdown_requested.is_set():
+                log.info("received %s: shutting down", name)
+                emulator.request_shutdown()
+            else:
+                log.info("received %s again: dropping requests still in flight", name)
+                for scope in connections_scope:
+                    scope.cancel()

@@ -27,6 +27,8 @@ import msgspec
 import trio
 
 from sim.core.service import ServiceConfig
+from sim.scenario import Scenario, load_scenario
+from sim.scenario.profiles import load_channel_profiles
 
 from ._config import (
     DEFAULT_ACCESS_KEY_ID,
@@ -76,29 +78,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         choices=["DEBUG", "INFO", "WARNING", "ERROR"])
 
 
-def service_config(scenario: str | None, seed: int | None) -> ServiceConfig:
-    """The simulated account from ``--scenario`` (scenario or profile file) and ``--seed``."""
+def service_config(scenario: str | None, seed: int | None
+                   ) -> tuple[ServiceConfig, Scenario | None]:
+    """The simulated account from ``--scenario`` (scenario or profile file) and ``--seed``, and
+    the scenario itself when the file is one (its population is preloaded)."""
     if scenario is None:
-        return ServiceConfig(seed=seed or 0)
+        return ServiceConfig(seed=seed or 0), None
     path = Path(scenario)
     if path.suffix == ".toml" and path.is_file():
         top_level = msgspec.toml.decode(path.read_bytes())
         if isinstance(top_level, dict) and "population" in top_level:
-            from sim.scenario import load_scenario
-
             loaded = load_scenario(path)
             return ServiceConfig(
                 seed=loaded.seed if seed is None else seed,
                 channels=dict(loaded.channels.inline),
-                opt_out_as_permanent_p=loaded.channels.opt_out_as_permanent_p)
-    from sim.scenario.profiles import load_channel_profiles
-
-    return ServiceConfig(seed=seed or 0, channels=load_channel_profiles(scenario))
+                opt_out_as_permanent_p=loaded.channels.opt_out_as_permanent_p), loaded
+    return ServiceConfig(seed=seed or 0, channels=load_channel_profiles(scenario)), None
 
 
 def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
+    service, scenario = service_config(args.scenario, args.seed)
     return EmulatorConfig(
-        service=service_config(args.scenario, args.seed),
+        service=service,
+        population=scenario.population if scenario else None,
+        population_app_id=args.app_id[0] if args.app_id else (
+            scenario.name if scenario else "pinsim"),
         host=args.host, port=args.port, pacing=args.pacing, auth=args.auth,
         access_key_id=args.access_key_id, secret_access_key=args.secret_access_key,
         quota_profile=args.quota_profile, app_ids=tuple(args.app_id),
