@@ -79,8 +79,10 @@ def test_bad_scenario_is_reported_not_raised(tmp_path: Path,
     assert "PIGEON" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
-def test_process_stops_on_signal_and_writes_final_stats(tmp_path: Path, signum: int) -> None:
+@pytest.mark.parametrize("signals", [(signal.SIGTERM,), (signal.SIGINT,),
+                                     (signal.SIGINT, signal.SIGINT)])
+def test_process_stops_on_signal_and_writes_final_stats(tmp_path: Path,
+                                                        signals: tuple[int, ...]) -> None:
     process = subprocess.Popen(
         [sys.executable, "-c", BOOT, "--port", "0", "--pacing", "instant", "--app-id", "app",
          "--results-dir", str(tmp_path), "--run-id", "sig", "--log-level", "WARNING"],
@@ -91,7 +93,8 @@ def test_process_stops_on_signal_and_writes_final_stats(tmp_path: Path, signum: 
         assert first_line.startswith("pinsim emulator listening on http://127.0.0.1:")
         client = boto_client(first_line.split()[-1])
         assert client.get_app(ApplicationId="app")["ApplicationResponse"]["Id"] == "app"
-        process.send_signal(signum)
+        for signum in signals:  # a second Ctrl-C (a terminal's process group) changes nothing
+            process.send_signal(signum)
         out, err = process.communicate(timeout=30)
     finally:
         if process.poll() is None:
