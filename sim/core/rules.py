@@ -47,6 +47,9 @@ class Recipients(NamedTuple):
     unknown: npt.NDArray[np.bool_]
     inactive: npt.NDArray[np.bool_]
     opted_out: npt.NDArray[np.bool_]
+    distinct_addresses: bool = False
+    """The caller knows no two recipients share an address key (e.g. Addresses alone, which
+    are a JSON object's keys), so the DUPLICATE sort can be skipped."""
 
 
 class RuleOutcome(NamedTuple):
@@ -111,7 +114,7 @@ def apply_rules(recipients: Recipients, opt_out_as_permanent_p: float = 0.0,
 
     targeted = ~stopped & (recipients.address_key >= 0)
     idx = np.flatnonzero(targeted)
-    if len(idx) > 1:
+    if len(idx) > 1 and not recipients.distinct_addresses:
         first = first_of_each(recipients.group[idx], recipients.family[idx],
                               recipients.address_key[idx])
         duplicate = np.zeros(n, dtype=bool)

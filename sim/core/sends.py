@@ -137,7 +137,7 @@ def expand(app: AppStore, addresses: dict[str, AddressConfiguration] | None,
         inactive[n_addr:][live] = ~app.active.take(rows[n_addr:][live])
     family = FAMILY[np.minimum(channel, len(FAMILY) - 1)]
     recipients = Recipients(np.zeros(n, dtype=np.int64), family, address_key, unknown, inactive,
-                            opted)
+                            opted, distinct_addresses=not endpoint_rows)
     return Expanded(channel, recipients, rows, configs, texts)
 
 

@@ -23,8 +23,8 @@ def recipients(family: list[int], key: list[int], group: list[int] | None = None
     n = len(family)
     return Recipients(
         np.array(group or [0] * n, dtype=np.int64), np.array(family, dtype=np.uint8),
-        np.array(key, dtype=np.int64), np.array(unknown or [False] * n),
-        np.array(inactive or [False] * n), np.array(opted or [False] * n))
+        np.array(key, dtype=np.int64), np.array(unknown or [False] * n, dtype=bool),
+        np.array(inactive or [False] * n, dtype=bool), np.array(opted or [False] * n, dtype=bool))
 
 
 def test_first_of_each_address_per_family_passes_and_the_rest_are_duplicates() -> None:
@@ -71,3 +71,14 @@ def test_packed_fast_path_equals_the_general_sort(rows: list[tuple[int, int, int
     for i, row in enumerate(zip(group.tolist(), family.tolist(), key.tolist(), strict=True)):
         assert expected[i] == (row not in seen)
         seen.add(row)
+
+
+@given(st.lists(st.tuples(st.integers(0, 2), st.booleans()), max_size=40))
+def test_distinct_addresses_hint_gives_the_same_outcome(rows: list[tuple[int, bool]]) -> None:
+    family = [r[0] for r in rows]
+    key = list(range(len(rows)))  # distinct, as the hint promises
+    opted = [r[1] for r in rows]
+    plain = apply_rules(recipients(family, key, opted=opted))
+    hinted = apply_rules(recipients(family, key, opted=opted)._replace(distinct_addresses=True))
+    assert plain.status.tolist() == hinted.status.tolist()
+    assert plain.message.tolist() == hinted.message.tolist()
