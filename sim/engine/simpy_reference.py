@@ -93,6 +93,9 @@ class SimpyResult:
     delivery_latency_s: dict[str, list[float]] = field(default_factory=dict)
     """SUCCESSFUL recipients' latency from the request's intended send time, per channel."""
     waits_s: dict[str, list[float]] = field(default_factory=dict)
+    """Time from reaching the channel to holding a server (or a token), per channel."""
+    finals: list[tuple[str, int, int]] = field(default_factory=list)
+    """(channel, final status, attempts) of each recipient, in the order they finished."""
     attempts: int = 0
     recipients: int = 0
     wall_s: float = 0.0
@@ -205,6 +208,7 @@ class _Model:
                     continue
                 result.recipients += 1
                 result.counts[name, status] = result.counts.get((name, status), 0) + 1
+                result.finals.append((name, status, attempt))
                 if status == SUCCESSFUL:
                     result.delivery_latency_s.setdefault(name, []).append(end_s - intended_s)
             if not again:

@@ -26,6 +26,8 @@ class Measured:
     status: npt.NDArray[np.uint8]
     attempt: npt.NDArray[np.int32]
     request_id: npt.NDArray[np.int64]
+    channel: npt.NDArray[np.uint8]
+    retried: npt.NDArray[np.bool_]
 
     @property
     def wait_s(self) -> F64:
@@ -38,7 +40,8 @@ class Measured:
 
 def measure(scenario: Scenario) -> Measured:
     columns: dict[str, list[npt.NDArray[np.generic]]] = {
-        k: [] for k in ("arrival_s", "start_s", "end_s", "status", "attempt", "request_id")}
+        k: [] for k in ("arrival_s", "start_s", "end_s", "status", "attempt", "request_id",
+                        "channel", "retried")}
 
     def collect(w: WindowOutcome) -> None:
         group = w.recipients.group
@@ -48,6 +51,8 @@ def measure(scenario: Scenario) -> Measured:
         columns["status"].append(w.status)
         columns["attempt"].append(w.groups.attempt[group])
         columns["request_id"].append(w.groups.request_id[group])
+        columns["channel"].append(w.recipients.channel)
+        columns["retried"].append(w.retried)
 
     result = run(scenario, on_window=collect)
     return Measured(result, **{k: np.concatenate(v) for k, v in columns.items()})  # type: ignore[arg-type]
@@ -76,3 +81,20 @@ arrival = {arrival}
 
 def relative_error(measured: float, expected: float) -> float:
     return abs(measured - expected) / abs(expected)
+
+
+def batch_means(values: npt.ArrayLike, batches: int = 20) -> tuple[float, float]:
+    """(mean, standard error) by the method of batch means, which allows for the strong
+    autocorrelation of queueing output (consecutive customers wait alike)."""
+    column = np.asarray(values, dtype=np.float64)
+    parts = np.array_split(column, batches)
+    means = np.array([p.mean() for p in parts])
+    return float(column.mean()), float(means.std(ddof=1) / np.sqrt(batches))
+
+
+def agree(ours: npt.ArrayLike, theirs: npt.ArrayLike, z: float = 4.0) -> tuple[bool, str]:
+    """Whether two outputs' means differ by less than ``z`` combined standard errors."""
+    mean_a, se_a = batch_means(ours)
+    mean_b, se_b = batch_means(theirs)
+    limit = z * float(np.hypot(se_a, se_b))
+    return abs(mean_a - mean_b) <= limit, f"{mean_a:.6g} vs {mean_b:.6g} (limit {limit:.3g})"
