@@ -16,7 +16,7 @@ from . import kernels
 from .batch import Admission, DeliveryBatch
 from .profile import ChannelProfile
 from .status import STATUS_CODES, SUCCESSFUL, THROTTLED
-from .streams import LatencySampler, child_seed
+from .streams import BlockDraws, LatencySampler, child_seed
 
 SUCCESS_STATUS_CODE = 200
 _NO_ROWS_F64 = np.empty(0, dtype=np.float64)
@@ -51,7 +51,7 @@ class ChannelModel:
             raise ValueError("Give `seed`, or both `latency_rng` and `outcome_rng`")
         self.profile = profile
         self._latency = LatencySampler(profile.latency, latency_rng)
-        self._outcome_rng = outcome_rng
+        self._outcome_u = BlockDraws(outcome_rng.random)
         self._build_outcome_tables()
         limit = profile.rate_limit
         self._bucket_tat_s = np.full(limit.keys if limit else 0, -math.inf, dtype=np.float64)
@@ -115,7 +115,7 @@ class ChannelModel:
                 accepted,
             )
         latency_s = self._latency.draw(n_accepted)
-        outcome_u = self._outcome_rng.random(n_accepted) if self._draw_outcomes else _NO_ROWS_F64
+        outcome_u = self._outcome_u.take(n_accepted) if self._draw_outcomes else _NO_ROWS_F64
         admission = Admission(
             start_s=np.empty(n, dtype=np.float64),
             end_s=np.empty(n, dtype=np.float64),
