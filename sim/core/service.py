@@ -62,6 +62,7 @@ from .sends import (
 from .store import AppStore, check_id, iso8601
 
 MAX_RECIPIENTS = 100
+_ID_SUFFIXES = tuple(f"{i:04x}" for i in range(1024))
 MAX_BATCH_ITEMS = 100
 
 
@@ -125,7 +126,7 @@ class Service:
         self.sms_opt_out = set(self.config.sms_opt_out_numbers)
         self._plain_content = PlainContentCache()
         self._id_salt = hashlib.blake2b(str(self.config.seed).encode(), digest_size=4).hexdigest()
-        self._message_id_format = f"{self._id_salt}%024x"
+        self._message_id_format = f"{self._id_salt}%020x"
 
     # -- ids -----------------------------------------------------------------------------
 
@@ -135,9 +136,15 @@ class Service:
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
 
     def _next_message_ids(self, count: int) -> list[str]:
-        first = self._message_seq + 1
-        self._message_seq += count
-        return list(map(self._message_id_format.__mod__, range(first, first + count)))
+        """``count`` new ids: salt, a batch number and a 4-hex index within the batch.
+
+        Unique and deterministic like a counter, but built by concatenation with precomputed
+        suffixes (formatting one number per recipient would cost more than the send's logic).
+        """
+        self._message_seq += 1
+        prefix = self._message_id_format % self._message_seq
+        return [prefix + suffix for suffix in _ID_SUFFIXES[:count]] if count <= len(
+            _ID_SUFFIXES) else [f"{prefix}{i:04x}" for i in range(count)]
 
     # -- apps ----------------------------------------------------------------------------
 
