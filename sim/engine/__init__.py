@@ -9,6 +9,10 @@ from .loop import Progress as Progress
 from .loop import StopFlag as StopFlag
 from .loop import channel_router as channel_router
 from .loop import run as run
+from .plan import PlanOutcome as PlanOutcome
+from .plan import PlanTrial as PlanTrial
+from .plan import plan as plan
+from .plan import with_value as with_value
 from .population import EndpointTable as EndpointTable
 from .population import build_population as build_population
 from .result import REQUEST_TAG as REQUEST_TAG
@@ -25,6 +29,8 @@ __all__ = [
     "ChannelSeries",
     "EndpointTable",
     "EngineResult",
+    "PlanOutcome",
+    "PlanTrial",
     "Progress",
     "SloVerdict",
     "StopFlag",
@@ -33,5 +39,7 @@ __all__ = [
     "channel_router",
     "error_ratio",
     "evaluate_slos",
+    "plan",
     "run",
+    "with_value",
 ]
