@@ -91,9 +91,10 @@ def plan(scenario: Scenario, key: str, lo: float, hi: float, *, goal: Goal = "mi
                      stop=stop)
         if result.partial:
             raise InterruptedError("plan stopped: a trial was interrupted")
-        request = result.histograms[REQUEST_TAG] if REQUEST_TAG in result.histograms else None
+        has_requests = REQUEST_TAG in result.histograms
         trial = PlanTrial(value, result.slo_met, result.slo_verdicts,
-                          request.percentile_us(99) / 1e6 if request is not None else 0.0,
+                          result.histograms[REQUEST_TAG].percentile_us(99) / 1e6
+                          if has_requests else 0.0,
                           result.achieved_deliveries_per_s, result.completion_s, result.wall_s)
         trials.append(trial)
         if on_trial is not None:
