@@ -4,9 +4,11 @@ A Python dict of a million strings costs about 60 MB on top of the strings thems
 table plus one int object per value). The endpoint store keeps two such indexes (endpoint ids
 and addresses), so it uses this table instead: int32 slots and one int64 hash per entry, about
 16 MB per million. Entries are numbered in insertion order (the caller's row or address id),
-the strings are kept once in ``keys``, and a lookup compares the string itself, so a hash
-collision can cost a probe but never a wrong answer. Python's ``hash`` is salted per process;
-that changes only where entries sit in the table, never what a lookup returns.
+the strings are kept once, packed (``keys``, a PackedStrings), and a lookup compares the string
+itself, so a hash collision can cost a probe but never a wrong answer. With ``casefold`` keys
+match case-insensitively (endpoint ids) and are kept as first written. Python's ``hash`` is
+salted per process; that changes only where entries sit in the table, never what a lookup
+returns.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .columns import Column
+from .packed import PackedStrings
 
 EMPTY = -1
 REMOVED = -2
@@ -115,8 +118,9 @@ def _rebuild(slots: npt.NDArray[np.int32], hashes: npt.NDArray[np.int64],
 class StringIndex:
     """Maps strings to entry numbers 0, 1, 2... in the order they were added."""
 
-    def __init__(self, capacity: int = 1024) -> None:
-        self.keys: list[str] = []
+    def __init__(self, capacity: int = 1024, *, casefold: bool = False) -> None:
+        self.keys = PackedStrings()
+        self._casefold = casefold
         self._hashes = Column(np.int64, 0)
         self._live = Column(np.bool_, False)
         self._slots = np.full(_power_of_two(capacity), EMPTY, dtype=np.int32)
@@ -126,17 +130,25 @@ class StringIndex:
     def __len__(self) -> int:
         return len(self.keys)
 
+    def _same(self, entry: int, key: str) -> bool:
+        if self._casefold:
+            return self.keys[entry].lower() == key.lower()
+        return self.keys.raw(entry) == key.encode()
+
+    def _hash(self, key: str) -> int:
+        return hash(key.lower() if self._casefold else key)
+
     def get(self, key: str, default: int = -1) -> int:
-        wanted = hash(key)
+        wanted = self._hash(key)
         entry = _first_candidate(self._slots, self._hashes.values, wanted)
         if entry < 0:
             return default
-        if self.keys[entry] == key:
+        if self._same(entry, key):
             return entry
         while True:  # another key has the same hash: walk every candidate
             found = _candidates(self._slots, self._hashes.values, wanted, self._probe)
             for entry in self._probe[:found].tolist():
-                if self.keys[entry] == key:
+                if self._same(entry, key):
                     return int(entry)
             if found < len(self._probe):
                 return default
@@ -144,12 +156,11 @@ class StringIndex:
 
     def get_many(self, keys: Sequence[str]) -> npt.NDArray[np.int64]:
         """``get`` of each key (-1 when absent), one compiled probe pass for all of them."""
-        wanted = np.array([hash(k) for k in keys], dtype=np.int64)
+        wanted = np.array([self._hash(k) for k in keys], dtype=np.int64)
         entries = np.empty(len(keys), dtype=np.int64)
         _first_candidates(self._slots, self._hashes.values, wanted, entries)
-        stored = self.keys
         for i, (entry, key) in enumerate(zip(entries.tolist(), keys, strict=True)):
-            if entry >= 0 and stored[entry] != key:  # a hash collision: take the slow path
+            if entry >= 0 and not self._same(entry, key):  # a collision: take the slow path
                 entries[i] = self.get(key)
         return entries
 
@@ -164,7 +175,7 @@ class StringIndex:
             self._resize(len(self._slots) * 2 if grow else len(self._slots))
         entry = len(self.keys)
         self.keys.append(key)
-        self._hashes.append(hash(key))
+        self._hashes.append(self._hash(key))
         self._live.append(True)
         _place(self._slots, self._hashes.values, entry)
         self._used += 1

@@ -268,7 +268,8 @@ class Service:
             raise BadRequest("MessageRequest has no recipients: set Addresses or Endpoints")
         if "" in addresses:
             raise BadRequest("MessageRequest.Addresses has an empty address")
-        rows = [(app.index.get(eid.lower(), -1), cfg) for eid, cfg in endpoints.items()]
+        rows = list(zip(app.index.get_many(list(endpoints)).tolist(), endpoints.values(),
+                        strict=True)) if endpoints else []
         expanded = expand(app, addresses, rows, self.sms_opt_out)
         outcome = self._deliver(app, expanded, request.MessageConfiguration, request.Context,
                                 now_s)

@@ -47,6 +47,7 @@ from sim.api.errors import BadRequest, NotFound
 from .channel_types import CHANNEL_TYPES, CODE, IS_PUSH
 from .columns import Column
 from .index import StringIndex
+from .packed import PackedStrings
 
 MAX_ENDPOINTS_PER_USER = 15
 MAX_ENDPOINT_BYTES = 15 * 1024
@@ -102,8 +103,7 @@ class AppStore:
     def __init__(self, app_id: str, name: str, created_s: float,
                  tags: dict[str, str] | None = None) -> None:
         self.app_id, self.name, self.created_s, self.tags = app_id, name, created_s, tags
-        self.index = StringIndex()  # lower-cased endpoint id -> row
-        self.ids: list[str] = []
+        self.index = StringIndex(casefold=True)  # endpoint id (any case) -> row
         self.channel = Column(np.uint8, NO_CHANNEL)
         self.active = Column(np.bool_, False)
         self.opted_out = Column(np.bool_, False)
@@ -125,15 +125,20 @@ class AppStore:
     # -- lookups -------------------------------------------------------------------------
 
     def row_of(self, endpoint_id: str) -> int:
-        row = self.index.get(endpoint_id.lower(), -1)
+        row = self.index.get(endpoint_id, -1)
         if row < 0:
             raise NotFound(f"Resource not found: endpoint '{endpoint_id}' in app {self.app_id}")
         return row
 
     @property
-    def addresses(self) -> list[str]:
+    def addresses(self) -> PackedStrings:
         """Every address ever written, by address id."""
         return self.address_index.keys
+
+    @property
+    def ids(self) -> PackedStrings:
+        """Every endpoint id ever written (as first written), by row."""
+        return self.index.keys
 
     def intern_address(self, address: str) -> int:
         aid = self.address_index.add(address)
@@ -222,8 +227,7 @@ class AppStore:
     def upsert(self, endpoint_id: str, write: EndpointWrite, now_s: float, epoch_unix_s: float
                ) -> int:
         """Apply one already-checked write; returns the row."""
-        key = endpoint_id.lower()
-        row = self.index.get(key, -1)
+        row = self.index.get(endpoint_id, -1)
         if row < 0:
             row = self._new_row(endpoint_id, now_s)
         if write.ChannelType is not None:
@@ -264,9 +268,8 @@ class AppStore:
                              f"most {MAX_ENDPOINTS_PER_USER} endpoints per user")
         first_row = len(self.ids)
         count = len(ids)
-        for endpoint_id, key in zip(ids, keys, strict=True):
-            self.index.add(endpoint_id if key == endpoint_id else key)
-            self.ids.append(endpoint_id)
+        for endpoint_id in ids:
+            self.index.add(endpoint_id)
         first_address = len(self.addresses)
         for address in addresses:
             self.address_index.add(address)
@@ -291,11 +294,8 @@ class AppStore:
             self.user_rows.append(rows_of_user)
 
     def _new_row(self, endpoint_id: str, now_s: float) -> int:
-        row = len(self.ids)
-        self.ids.append(endpoint_id)
-        key = endpoint_id.lower()
-        entry = self.index.add(endpoint_id if key == endpoint_id else key)  # one str if possible
-        assert entry == row, "endpoint rows and index entries are appended together"
+        row = self.index.add(endpoint_id)
+        assert row == len(self.channel), "endpoint rows and index entries are appended together"
         for col in (self.channel, self.active, self.opted_out, self.deleted, self.address_id,
                     self.user_row, self.effective_s):
             col.append()
@@ -361,7 +361,7 @@ class AppStore:
     def delete(self, row: int) -> None:
         self.deleted[row] = True
         self.active[row] = False
-        self.index.remove(self.ids[row].lower())
+        self.index.remove(self.ids[row])
         user = int(self.user_row[row])
         if user >= 0:
             self.user_rows[user].remove(row)

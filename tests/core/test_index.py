@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.core.index import StringIndex
+from sim.core.packed import PackedStrings
 
 
 class CollidingStr(str):
@@ -46,3 +47,23 @@ def test_colliding_hashes_still_find_the_right_entry() -> None:
     assert index.get(CollidingStr("nope")) == -1
     index.remove(keys[10])
     assert index.get(keys[10]) == -1 and index.get(keys[11]) == 11
+
+
+def test_casefold_index_matches_any_case_and_keeps_the_first_spelling() -> None:
+    index = StringIndex(casefold=True)
+    assert index.add("Device-ABC") == 0
+    assert index.add("device-abc") == 0
+    assert index.get("DEVICE-abc") == 0
+    assert index.keys[0] == "Device-ABC"
+    assert index.get_many(["dEvIcE-AbC", "other"]).tolist() == [0, -1]
+
+
+@given(st.lists(st.text(max_size=20), max_size=50))
+def test_packed_strings_give_back_what_was_stored(texts: list[str]) -> None:
+    packed = PackedStrings()
+    half = len(texts) // 2
+    for text in texts[:half]:
+        packed.append(text)
+    packed.extend(texts[half:])
+    assert len(packed) == len(texts)
+    assert [packed[i] for i in range(len(texts))] == texts
