@@ -18,6 +18,7 @@ from sim.metrics import CounterTable, HistogramSet, PerSecondCounts
 from sim.scenario import Scenario
 
 from .columns import F64, Bools, Groups, Recipients
+from .kernels import count_per_second
 from .result import REQUEST_TAG, ChannelSeries, EngineResult
 from .slo import evaluate_slos
 from .window import WindowOutcome
@@ -131,32 +132,21 @@ class Recorder:
         self._record_series(held, success)
 
     def _record_series(self, outcome: _Held, success: npt.NDArray[np.bool_]) -> None:
-        """Per-channel counts per second: one bincount per series over (channel, second)."""
+        """Per-channel counts per second of arrivals, starts, ends and successes, one pass."""
         recipients = outcome.recipients
-        rows = self._row_of_code[recipients.channel]
-        n_rows = len(self.series)
         arrival_s = outcome.groups.time_s[recipients.group]
-        for kind, times_s, mask in (("arrivals", arrival_s, None),
-                                    ("starts", outcome.start_s, None),
-                                    ("ends", outcome.end_s, None),
-                                    ("successes", outcome.end_s, success)):
-            if mask is not None:
-                times_s, kind_rows = times_s[mask], rows[mask]
-            else:
-                kind_rows = rows
-            if not len(times_s):
-                continue
-            second = np.floor(times_s).astype(np.int64)
-            first = int(second.min())
-            span = int(second.max()) - first + 1
-            table = np.bincount(kind_rows * span + (second - first),
-                                minlength=n_rows * span).reshape(n_rows, span)
-            bins = np.flatnonzero(table.any(axis=0))
-            centres_s = first + bins + 0.5
-            for row, series in enumerate(self.series.values()):
-                counts = table[row, bins]
+        first = int(arrival_s.min())
+        span = int(max(outcome.end_s.max(), outcome.start_s.max())) - first + 1
+        table = np.zeros((4, len(self.series), span), dtype=np.int64)
+        count_per_second(arrival_s, outcome.start_s, outcome.end_s, success,
+                         self._row_of_code[recipients.channel], first, table)
+        bins = np.flatnonzero(table.any(axis=(0, 1)))
+        centres_s = first + bins + 0.5
+        for row, series in enumerate(self.series.values()):
+            for kind, counts in enumerate(table[:, row, bins]):
                 if counts.any():
-                    getattr(series, kind).add(centres_s, counts)
+                    (series.arrivals, series.starts, series.ends, series.successes)[kind].add(
+                        centres_s, counts)
 
     def result(self, *, partial: bool, wall_s: float) -> EngineResult:
         self.flush()
