@@ -27,7 +27,7 @@ from sim.scenario import Scenario
 
 from .columns import F64, I64, Bools, Groups, PendingRetries, Recipients
 from .recipients import RecipientPicker, Sweep
-from .retry import backoff_s, retryable_codes
+from .retry import backoff_s, retryable_table
 
 _PART_COUNTED = (CODE_BY_NAME["SMS"], CODE_BY_NAME["VOICE"])
 INVALID_ADDRESS_CODE = 400
@@ -81,7 +81,7 @@ class WindowProcessor:
         self._picker = picker
         message = scenario.workload.message
         self._sms_parts = parts_for(message.body_chars, SmsEncoding(message.encoding))
-        self._retry_codes = retryable_codes(scenario.retry)
+        self._retryable = retryable_table(scenario.retry)
         self._max_attempts = scenario.retry.max_attempts
         self._opt_out_as_permanent_p = scenario.channels.opt_out_as_permanent_p
 
@@ -143,7 +143,7 @@ class WindowProcessor:
             completion_s[~empty] = np.maximum.reduceat(end_s, firsts)
         retried = np.zeros(len(recipients), dtype=bool)
         if self._max_attempts > 1 and len(recipients):
-            retried = np.isin(status, self._retry_codes) & (
+            retried = self._retryable[status] & (
                 groups.attempt[recipients.group] < self._max_attempts)
         retry_group = np.bincount(recipients.group[retried], minlength=n_groups) > 0
         retries = self._retries(state, groups, recipients, completion_s, retried, retry_group)
