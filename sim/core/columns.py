@@ -26,6 +26,12 @@ class Column:
         return self._size
 
     @property
+    def raw(self) -> npt.NDArray[Any]:
+        """The whole backing array, capacity included (no view is made: for hot loops that
+        index rows below ``len``)."""
+        return self._data
+
+    @property
     def values(self) -> npt.NDArray[Any]:
         """A view of the filled part (valid until the next append)."""
         return self._data[: self._size]

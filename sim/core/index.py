@@ -131,21 +131,28 @@ class StringIndex:
         return len(self.keys)
 
     def _same(self, entry: int, key: str) -> bool:
-        if self._casefold:
-            return self.keys[entry].lower() == key.lower()
-        return self.keys.raw(entry) == key.encode()
+        if self.keys.equals(entry, key):
+            return True
+        return self._casefold and self.keys[entry].lower() == key.lower()
 
     def _hash(self, key: str) -> int:
         return hash(key.lower() if self._casefold else key)
 
     def get(self, key: str, default: int = -1) -> int:
+        """The entry of ``key``, else ``default``; probes in Python (cheaper than a compiled
+        call for one key: a lookup usually reads one slot)."""
         wanted = self._hash(key)
-        entry = _first_candidate(self._slots, self._hashes.values, wanted)
-        if entry < 0:
-            return default
-        if self._same(entry, key):
-            return entry
-        while True:  # another key has the same hash: walk every candidate
+        slots, hashes = self._slots, self._hashes.raw
+        mask = len(slots) - 1
+        i = wanted & mask
+        for _ in range(8):
+            entry = slots.item(i)
+            if entry == EMPTY:
+                return default
+            if entry >= 0 and hashes.item(entry) == wanted and self._same(entry, key):
+                return int(entry)
+            i = (i + 1) & mask
+        while True:  # a long probe chain (or many equal hashes): walk every candidate
             found = _candidates(self._slots, self._hashes.values, wanted, self._probe)
             for entry in self._probe[:found].tolist():
                 if self._same(entry, key):

@@ -37,6 +37,12 @@ class PackedStrings:
         start = int(self._ends[index - 1]) if index else 0
         return bytes(self._data[start: int(self._ends[index])])
 
+    def equals(self, index: int, text: str) -> bool:
+        """Whether item ``index`` is ``text`` (compared as UTF-8, without making a str)."""
+        ends = self._ends.raw
+        start = ends.item(index - 1) if index else 0
+        return self._data[start: ends.item(index)] == text.encode()
+
     def append(self, text: str) -> int:
         self._data += text.encode()
         return self._ends.append(len(self._data))

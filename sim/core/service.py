@@ -127,13 +127,13 @@ class Service:
         self._plain_content = PlainContentCache()
         self._id_salt = hashlib.blake2b(str(self.config.seed).encode(), digest_size=4).hexdigest()
         self._message_id_format = f"{self._id_salt}%020x"
+        self._request_id_format = f"{self._id_salt}-0000-4000-8000-%012x"  # UUID-shaped
 
     # -- ids -----------------------------------------------------------------------------
 
     def next_request_id(self) -> str:
         self._request_seq += 1
-        h = f"{self._id_salt}{self._request_seq:024x}"
-        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+        return self._request_id_format % self._request_seq
 
     def _next_message_ids(self, count: int) -> list[str]:
         """``count`` new ids: salt, a batch number and a 4-hex index within the batch.
