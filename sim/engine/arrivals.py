@@ -67,7 +67,7 @@ class OpenSchedule:
             area = np.where(np.isinf(self._length_s), np.inf,
                             0.5 * (self._rate0 + self._rate1) * self._length_s)
         self._area_start = np.concatenate([[0.0], np.cumsum(area)])
-        self._next_area = 0.0  # evenly spaced: the first send is at t = 0
+        self._next_area = 0.0  # Poisson: first send after a gap; evenly spaced: at t = 0
         self._base_done = not stages or self._area_start[-1] == 0.0
         bursts = [a.at_s + a.spread_s * np.arange(a.requests) / a.requests for a in arrival.bursts]
         self._bursts = np.sort(np.concatenate(bursts)) if bursts else _EMPTY
@@ -75,12 +75,12 @@ class OpenSchedule:
         self._done = False
 
     def _base_times(self, n: int) -> F64:
-        if self._poisson:
-            area = self._next_area + np.cumsum(self._rng.exponential(1.0, n))
-            self._next_area = float(area[-1])
-        else:
-            area = self._next_area + np.arange(n, dtype=np.float64)
-            self._next_area += n
+        # Running sums continue from the last value, so the additions (and their rounding) are
+        # the same however the schedule is cut into chunks.
+        steps = self._rng.exponential(1.0, n) if self._poisson else np.ones(n)
+        area = np.cumsum(np.concatenate(([self._next_area], steps)))
+        self._next_area = float(area[-1])
+        area = area[1:] if self._poisson else area[:-1]
         total = self._area_start[-1]
         if area[-1] >= total:
             area = area[area < total]
