@@ -8,7 +8,10 @@ status, e.g. ``"SMS/THROTTLED"``) plus ``"request"``. Definitions:
 - a *recipient* is one endpoint or address in a request; its final status is that of its last
   attempt, and its delivery latency runs from the request's intended send time to the provider's
   answer on that attempt (0 for recipients stopped by a rule before any provider call);
-- an *attempt* is one delivery handed to the rules and a channel; retries add attempts.
+- an *attempt* is one delivery handed to the rules and a channel; retries add attempts. A retry
+  is a SendMessages request listing the request's retryable recipients (endpoint ids and
+  addresses), also after a SendUsersMessages, which could only re-send to all of a user's
+  endpoints.
 
 Times are virtual seconds from the start of the run (time 0).
 """

@@ -33,8 +33,9 @@ class Population(_Schema, frozen=True, kw_only=True):
     of endpoints (their sum is at most 1): opted out (OptOut ALL; an SMS number is also on the
     account's opt-out list), INACTIVE, or an address the channel cannot take (not E.164 for
     SMS/VOICE, not an email for EMAIL; push tokens are not checked). ``duplicate_address_rate``
-    is the fraction of endpoints whose address the caller also lists directly in ``Addresses``
-    of the same SendMessages request (Addresses come first, so the endpoint is the DUPLICATE).
+    is the chance that a recipient entry of a SendMessages request is an ``Addresses`` entry
+    repeating the address of one of the request's endpoints (at most half the entries; the
+    Addresses come first, so the endpoint is the DUPLICATE).
     """
 
     users: Annotated[int, msgspec.Meta(ge=1)]
