@@ -41,7 +41,12 @@ class _Columns:
 
     @classmethod
     def empty(cls) -> Self:
-        return cls(*[np.empty(0, dtype=dtype) for dtype in cls._dtypes()])
+        return cls.allocate(0)
+
+    @classmethod
+    def allocate(cls, n: int) -> Self:
+        """``n`` rows of uninitialised columns, for a kernel to fill."""
+        return cls(*[np.empty(n, dtype=dtype) for dtype in cls._dtypes()])
 
     @classmethod
     def _dtypes(cls) -> tuple[Any, ...]:

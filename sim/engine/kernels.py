@@ -39,3 +39,40 @@ def count_per_second(arrival_s: npt.NDArray[np.float64], start_s: npt.NDArray[np
         out[2, r, second] += 1
         if success[i]:
             out[3, r, second] += 1
+
+
+@_jit
+def expand_endpoints(counts: npt.NDArray[np.int64], copies: npt.NDArray[np.int64],
+                     first: npt.NDArray[np.int64], group_index: npt.NDArray[np.int64],
+                     n_endpoints: int, exact_keys: bool, sms_code: int,
+                     endpoint_channel: npt.NDArray[np.uint8],
+                     endpoint_opted: npt.NDArray[np.bool_],
+                     endpoint_inactive: npt.NDArray[np.bool_],
+                     endpoint_invalid: npt.NDArray[np.bool_],
+                     group: npt.NDArray[np.int64], channel: npt.NDArray[np.uint8],
+                     row: npt.NDArray[np.int64], is_copy: npt.NDArray[np.bool_],
+                     keyed: npt.NDArray[np.bool_], opted: npt.NDArray[np.bool_],
+                     inactive: npt.NDArray[np.bool_], invalid: npt.NDArray[np.bool_]) -> None:
+    """Recipient columns of SendMessages requests (see sim.engine.recipients).
+
+    Request g lists ``counts[g]`` entries: ``copies[g]`` Addresses entries repeating the
+    addresses of its first endpoints, then its endpoints ``first[g], first[g] + 1, ...``
+    (wrapping at ``n_endpoints``). An Addresses entry is opted out only through the SMS opt-out
+    list and is never INACTIVE; it shares its endpoint's address, hence its validity.
+    """
+    i = 0
+    for g in range(counts.shape[0]):
+        n_copies = copies[g]
+        for j in range(counts[g]):
+            copy = j < n_copies
+            r = (first[g] + (j if copy else j - n_copies)) % n_endpoints
+            ch = endpoint_channel[r]
+            group[i] = group_index[g]
+            channel[i] = ch
+            row[i] = r
+            is_copy[i] = copy
+            keyed[i] = exact_keys or j < 2 * n_copies
+            opted[i] = endpoint_opted[r] and (not copy or ch == sms_code)
+            inactive[i] = endpoint_inactive[r] and not copy
+            invalid[i] = endpoint_invalid[r]
+            i += 1

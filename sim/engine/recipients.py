@@ -20,6 +20,7 @@ from sim.core.channel_types import CODE_BY_NAME
 from sim.scenario import Scenario
 
 from .columns import I64, Recipients
+from .kernels import expand_endpoints
 from .population import EndpointTable
 
 _SMS = CODE_BY_NAME["SMS"]
@@ -69,18 +70,12 @@ class RecipientPicker:
         endpoints = counts - copies
         first = sweep.next_endpoint + np.cumsum(endpoints) - endpoints
         sweep.next_endpoint = int((sweep.next_endpoint + endpoints.sum()) % table.endpoints)
-        owner, offset = ranges(counts)
-        own_copies = copies[owner]
-        is_copy = offset < own_copies
-        row = (first[owner] + np.where(is_copy, offset, offset - own_copies)) % table.endpoints
-        keyed = np.ones(len(row), dtype=bool) if self._exact_keys else offset < 2 * own_copies
-        channel = table.channel[row]
-        opted = table.opted_out[row]
-        if copies.any():  # an Addresses entry is opted out only through the SMS opt-out list
-            opted &= ~is_copy | (channel == _SMS)
-        return Recipients(group=group_index[owner], channel=channel, row=row, is_copy=is_copy,
-                          keyed=keyed, opted=opted, inactive=table.inactive[row] & ~is_copy,
-                          invalid=table.invalid_address[row])
+        out = Recipients.allocate(int(counts.sum()))
+        expand_endpoints(counts, copies, first, group_index, table.endpoints, self._exact_keys,
+                         _SMS, table.channel, table.opted_out, table.inactive,
+                         table.invalid_address, out.group, out.channel, out.row, out.is_copy,
+                         out.keyed, out.opted, out.inactive, out.invalid)
+        return out
 
     def _users(self, sweep: Sweep, group_index: I64, counts: I64) -> Recipients:
         table = self._table
