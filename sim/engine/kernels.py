@@ -22,26 +22,6 @@ def _jit(fn: _Fn) -> _Fn:
 
 
 @_jit
-def count_per_second(arrival_s: npt.NDArray[np.float64], start_s: npt.NDArray[np.float64],
-                     end_s: npt.NDArray[np.float64], success: npt.NDArray[np.bool_],
-                     row: npt.NDArray[np.int64], first_second: int,
-                     out: npt.NDArray[np.int64]) -> None:
-    """Add each delivery to ``out[kind, row, second - first_second]``.
-
-    Kinds: 0 arrival, 1 start, 2 end, 3 end of a success. Times are >= 0, so truncation is the
-    floor, and every second lies in ``out``'s span (the caller sizes it).
-    """
-    for i in range(arrival_s.shape[0]):
-        r = row[i]
-        out[0, r, np.int64(arrival_s[i]) - first_second] += 1
-        out[1, r, np.int64(start_s[i]) - first_second] += 1
-        second = np.int64(end_s[i]) - first_second
-        out[2, r, second] += 1
-        if success[i]:
-            out[3, r, second] += 1
-
-
-@_jit
 def expand_endpoints(counts: npt.NDArray[np.int64], copies: npt.NDArray[np.int64],
                      first: npt.NDArray[np.int64], group_index: npt.NDArray[np.int64],
                      n_endpoints: int, exact_keys: bool, sms_code: int,
@@ -76,3 +56,44 @@ def expand_endpoints(counts: npt.NDArray[np.int64], copies: npt.NDArray[np.int64
             inactive[i] = endpoint_inactive[r] and not copy
             invalid[i] = endpoint_invalid[r]
             i += 1
+
+
+@_jit
+def summarize(channel: npt.NDArray[np.uint8], status: npt.NDArray[np.uint8],
+              retried: npt.NDArray[np.bool_], group: npt.NDArray[np.int64],
+              start_s: npt.NDArray[np.float64], end_s: npt.NDArray[np.float64],
+              group_time_s: npt.NDArray[np.float64], group_intended_s: npt.NDArray[np.float64],
+              group_attempt: npt.NDArray[np.int32], row_of_code: npt.NDArray[np.int64],
+              n_statuses: int, success_status: int, first_second: int,
+              attempt_table: npt.NDArray[np.int64], final_table: npt.NDArray[np.int64],
+              per_second: npt.NDArray[np.int64], final_code: npt.NDArray[np.int64],
+              final_latency_s: npt.NDArray[np.float64]) -> tuple[int, int]:
+    """Every per-attempt tally of a batch of windows in one pass; returns (finals, retries).
+
+    ``attempt_table`` and ``final_table`` count (channel row, status) of all attempts and of
+    final ones; ``per_second[kind, row, second]`` counts arrivals, starts, ends and successful
+    ends (times >= 0, so truncation is the floor); the final attempts' histogram codes
+    (``channel * n_statuses + status``) and latencies from the intended send time are written
+    to the front of ``final_code`` and ``final_latency_s``.
+    """
+    finals = 0
+    retries = 0
+    for i in range(channel.shape[0]):
+        g = group[i]
+        r = row_of_code[channel[i]]
+        st = status[i]
+        attempt_table[r, st] += 1
+        if group_attempt[g] > 1:
+            retries += 1
+        per_second[0, r, np.int64(group_time_s[g]) - first_second] += 1
+        per_second[1, r, np.int64(start_s[i]) - first_second] += 1
+        second = np.int64(end_s[i]) - first_second
+        per_second[2, r, second] += 1
+        if st == success_status:
+            per_second[3, r, second] += 1
+        if not retried[i]:
+            final_table[r, st] += 1
+            final_code[finals] = np.int64(channel[i]) * n_statuses + st
+            final_latency_s[finals] = end_s[i] - group_intended_s[g]
+            finals += 1
+    return finals, retries

@@ -18,7 +18,7 @@ from sim.metrics import CounterTable, HistogramSet, PerSecondCounts
 from sim.scenario import Scenario
 
 from .columns import F64, Bools, Groups, Recipients
-from .kernels import count_per_second
+from .kernels import summarize
 from .result import REQUEST_TAG, ChannelSeries, EngineResult
 from .slo import evaluate_slos
 from .window import WindowOutcome
@@ -47,19 +47,26 @@ class _Held:
 
     @classmethod
     def of(cls, outcomes: list[WindowOutcome]) -> _Held:
+        if len(outcomes) == 1:
+            o = outcomes[0]
+            return cls(o.groups, o.recipients, o.start_s, o.end_s, o.status, o.completion_s,
+                       o.retried, o.done, o.empty)
+        recipients = Recipients.concat([o.recipients for o in outcomes])
         offsets = np.cumsum([0] + [len(o.groups) for o in outcomes[:-1]])
-        recipients = []
-        for outcome, offset in zip(outcomes, offsets.tolist(), strict=True):
-            shifted = outcome.recipients.take(slice(None))
-            shifted.group = outcome.recipients.group + offset
-            recipients.append(shifted)
+        recipients.group += np.repeat(offsets, [len(o.recipients) for o in outcomes])
 
         def cat(name: str) -> Any:
             return np.concatenate([getattr(o, name) for o in outcomes])
 
-        return cls(Groups.concat([o.groups for o in outcomes]), Recipients.concat(recipients),
+        return cls(Groups.concat([o.groups for o in outcomes]), recipients,
                    cat("start_s"), cat("end_s"), cat("status"), cat("completion_s"),
                    cat("retried"), cat("done"), cat("empty"))
+
+
+def _add_table(table: CounterTable, counts: npt.NDArray[np.int64]) -> None:
+    rows, columns = np.nonzero(counts)
+    if len(rows):
+        table.add(rows, columns, counts[rows, columns])
 
 
 class Recorder:
@@ -118,32 +125,32 @@ class Recorder:
             self.completion_s = max(self.completion_s, float(held.completion_s.max()))
         if not len(recipients):
             return
-        rows = self._row_of_code[recipients.channel]
-        self.attempt_counts.add(rows, held.status)
-        self.retries += int(np.count_nonzero(groups.attempt[recipients.group] > 1))
-        final = ~held.retried
-        self.counts.add(rows[final], held.status[final])
-        self.recipients += int(final.sum())
-        success = held.status == SUCCESSFUL
-        self.successes += int(np.count_nonzero(success))
-        tag_code = recipients.channel.astype(np.int64) * N_STATUSES + held.status
-        delivery_s = held.end_s - groups.intended_s[recipients.group]
-        self.histograms.record_grouped_s(DELIVERY_TAGS, tag_code[final], delivery_s[final])
-        self._record_series(held, success)
+        n_rows = len(self.series)
+        first = int(groups.time_s.min())
+        span = int(held.end_s.max()) - first + 1  # starts and arrivals are not later than ends
+        attempt_table = np.zeros((n_rows, N_STATUSES), dtype=np.int64)
+        final_table = np.zeros((n_rows, N_STATUSES), dtype=np.int64)
+        per_second = np.zeros((4, n_rows, span), dtype=np.int64)
+        codes = np.empty(len(recipients), dtype=np.int64)
+        latency_s = np.empty(len(recipients), dtype=np.float64)
+        finals, retries = summarize(
+            recipients.channel, held.status, held.retried, recipients.group, held.start_s,
+            held.end_s, groups.time_s, groups.intended_s, groups.attempt, self._row_of_code,
+            N_STATUSES, SUCCESSFUL, first, attempt_table, final_table, per_second, codes,
+            latency_s)
+        _add_table(self.attempt_counts, attempt_table)
+        _add_table(self.counts, final_table)
+        self.retries += retries
+        self.recipients += finals
+        self.successes += int(attempt_table[:, SUCCESSFUL].sum())
+        self.histograms.record_grouped_s(DELIVERY_TAGS, codes[:finals], latency_s[:finals])
+        self._add_series(per_second, first)
 
-    def _record_series(self, outcome: _Held, success: npt.NDArray[np.bool_]) -> None:
-        """Per-channel counts per second of arrivals, starts, ends and successes, one pass."""
-        recipients = outcome.recipients
-        arrival_s = outcome.groups.time_s[recipients.group]
-        first = int(arrival_s.min())
-        span = int(max(outcome.end_s.max(), outcome.start_s.max())) - first + 1
-        table = np.zeros((4, len(self.series), span), dtype=np.int64)
-        count_per_second(arrival_s, outcome.start_s, outcome.end_s, success,
-                         self._row_of_code[recipients.channel], first, table)
-        bins = np.flatnonzero(table.any(axis=(0, 1)))
-        centres_s = first + bins + 0.5
+    def _add_series(self, per_second: npt.NDArray[np.int64], first_second: int) -> None:
+        bins = np.flatnonzero(per_second.any(axis=(0, 1)))
+        centres_s = first_second + bins + 0.5
         for row, series in enumerate(self.series.values()):
-            for kind, counts in enumerate(table[:, row, bins]):
+            for kind, counts in enumerate(per_second[:, row, bins]):
                 if counts.any():
                     (series.arrivals, series.starts, series.ends, series.successes)[kind].add(
                         centres_s, counts)
