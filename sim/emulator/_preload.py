@@ -15,8 +15,8 @@ import numpy as np
 
 from sim.core.channel_types import CHANNEL_TYPES, CODE_BY_NAME
 from sim.core.service import Service
-from sim.engine.population import build_population
 from sim.scenario import Population
+from sim.scenario.population import build_population
 
 _PHONE = frozenset({CODE_BY_NAME["SMS"], CODE_BY_NAME["VOICE"]})
 _EMAIL = CODE_BY_NAME["EMAIL"]

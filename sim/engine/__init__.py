@@ -4,6 +4,9 @@
 sim.core and sim.channels, so results agree with the in-process client for the same seed.
 """
 
+from sim.scenario.population import EndpointTable as EndpointTable
+from sim.scenario.population import build_population as build_population
+
 from .loop import DEFAULT_BLOCK_DELIVERIES as DEFAULT_BLOCK_DELIVERIES
 from .loop import Progress as Progress
 from .loop import StopFlag as StopFlag
@@ -13,8 +16,6 @@ from .plan import PlanOutcome as PlanOutcome
 from .plan import PlanTrial as PlanTrial
 from .plan import plan as plan
 from .plan import with_value as with_value
-from .population import EndpointTable as EndpointTable
-from .population import build_population as build_population
 from .result import REQUEST_TAG as REQUEST_TAG
 from .result import ChannelSeries as ChannelSeries
 from .result import EngineResult as EngineResult

@@ -23,9 +23,9 @@ from sim.channels import LatencySampler
 from sim.core.channel_types import CODE_BY_NAME
 from sim.core.sends import ChannelRouter
 from sim.scenario import ClosedArrivals, Scenario, resolve_scenario
+from sim.scenario.population import EndpointTable, build_population
 
 from .columns import Groups, PendingRetries, Recipients
-from .population import EndpointTable, build_population
 from .recipients import RecipientPicker, Sweep
 from .recorder import Recorder
 from .result import EngineResult

@@ -18,10 +18,10 @@ import numpy as np
 
 from sim.core.channel_types import CODE_BY_NAME
 from sim.scenario import Scenario
+from sim.scenario.population import EndpointTable
 
 from .columns import I64, Recipients
 from .kernels import expand_endpoints
-from .population import EndpointTable
 
 _SMS = CODE_BY_NAME["SMS"]
 

@@ -130,5 +130,6 @@ def test_malformed_json_is_a_bad_request() -> None:
 
 
 def test_wrong_member_type_names_the_member() -> None:
-    with pytest.raises(api.BadRequest, match=r"Expected `object \| null`, got `array` - at `\$\.Context`"):
+    expected = r"Expected `object \| null`, got `array` - at `\$\.Context`"
+    with pytest.raises(api.BadRequest, match=expected):
         api.decode(api.MessageRequest, b'{"MessageConfiguration": {}, "Context": []}')

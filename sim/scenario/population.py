@@ -14,7 +14,8 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.core.channel_types import CODE_BY_NAME
-from sim.scenario import Population
+
+from .schema import Population
 
 #: Channels whose addresses sim.core checks (E.164 phone numbers, email addresses).
 ADDRESS_CHECKED = frozenset({CODE_BY_NAME["SMS"], CODE_BY_NAME["VOICE"], CODE_BY_NAME["EMAIL"]})
