@@ -17,6 +17,7 @@ from collections.abc import Callable
 import msgspec
 
 from sim.engine import EngineResult
+from sim.engine.plan import plan, with_value
 from sim.report import (
     PLAN_HEADERS,
     REQUEST_TAG,
@@ -35,17 +36,12 @@ from sim.scenario import Scenario
 from sim.scenario.errors import ScenarioError
 
 from ._console import error, make_console
-from ._engine_call import run_engine
 from ._engine_record import slo_check
 from ._interrupt import stop_on_interrupt
-from ._search import VaryRange, bisect, override, parse_vary
+from ._search import VaryRange, parse_vary
 from .run import EXIT_BAD_INPUT, EXIT_INTERRUPTED, load
 
 EXIT_NO_VALUE = 1
-
-
-class _Interrupted(Exception):
-    """A trial was stopped by Ctrl-C: its figures are partial, so the search cannot go on."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -98,25 +94,19 @@ def search(
     stop: threading.Event,
     on_trial: Callable[[PlanTrial], None] | None = None,
 ) -> tuple[float | None, list[PlanTrial]]:
-    """Bisect over engine runs; the answer (None if no value passes) and every trial."""
+    """``sim.engine.plan`` over the range; the answer (None if no value passes) and every
+    trial with the report's figures."""
     trials: list[PlanTrial] = []
 
-    def passes(value: float) -> bool:
-        typed: float | int = int(value) if vary.integer else value
-        result = run_engine(
-            override(scenario, vary.path, typed), seed=seed, stop=stop, show_progress=False
-        )
-        if result.partial:
-            raise _Interrupted
+    def record(value: float, result: EngineResult) -> None:
         trial = trial_from(value, result)
         trials.append(trial)
         if on_trial is not None:
             on_trial(trial)
-        return trial.slo_met
 
-    answer = bisect(passes, vary.low, vary.high, goal=goal, integer=vary.integer,
-                    resolution=resolution)
-    return answer, trials
+    outcome = plan(scenario, vary.key, vary.low, vary.high, goal=goal, integer=vary.integer,
+                   resolution=resolution, seed=seed, stop=stop, on_result=record)
+    return outcome.answer, trials
 
 
 def _prepare(args: argparse.Namespace) -> tuple[Scenario, VaryRange, float] | None:
@@ -133,7 +123,7 @@ def _prepare(args: argparse.Namespace) -> tuple[Scenario, VaryRange, float] | No
         if resolution <= 0:
             raise ValueError(f"--resolution must be > 0, got {resolution}")
         for end in (vary.low, vary.high):  # a bad key or value fails now, not after many runs
-            override(scenario, vary.path, int(end) if vary.integer else end)
+            with_value(scenario, vary.key, int(end) if vary.integer else end)
     except (ValueError, ScenarioError) as exc:
         error("plan", str(exc).replace("\n", "; "))
         return None
@@ -156,7 +146,7 @@ def main(args: argparse.Namespace) -> int:
         try:
             answer, trials = search(scenario, vary, goal=goal, resolution=resolution,
                                     seed=args.seed, stop=stop, on_trial=show)
-        except _Interrupted:
+        except InterruptedError:
             error("plan", "interrupted: the search is incomplete, nothing written")
             return EXIT_INTERRUPTED
         plan = PlanResult(

@@ -19,7 +19,7 @@ import msgspec
 from sim.scenario import Scenario, resolve_scenario
 
 from .loop import StopFlag, run
-from .result import REQUEST_TAG, SloVerdict
+from .result import REQUEST_TAG, EngineResult, SloVerdict
 
 Goal = Literal["min", "max"]
 _FLOAT_STEPS = 100
@@ -74,11 +74,14 @@ def with_value(scenario: Scenario, key: str, value: float) -> Scenario:
 def plan(scenario: Scenario, key: str, lo: float, hi: float, *, goal: Goal = "min",
          integer: bool | None = None, resolution: float | None = None,
          seed: int | None = None, stop: StopFlag | None = None,
-         on_trial: Callable[[PlanTrial], None] | None = None) -> PlanOutcome:
+         on_trial: Callable[[PlanTrial], None] | None = None,
+         on_result: Callable[[float, EngineResult], None] | None = None) -> PlanOutcome:
     """Bisect ``key`` over ``[lo, hi]`` for the boundary value meeting every SLO.
 
     Integers when ``lo`` and ``hi`` are (unless ``integer`` says otherwise); the search stops
     when the answer is known within ``resolution`` (1 for integers, 1% of the range else).
+    ``on_result`` sees each trial's whole EngineResult (e.g. to report more figures). A trial
+    that ``stop`` interrupts raises InterruptedError.
     """
     if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
         raise ValueError(f"need finite lo < hi, got {lo}, {hi}")
@@ -91,6 +94,8 @@ def plan(scenario: Scenario, key: str, lo: float, hi: float, *, goal: Goal = "mi
                      stop=stop)
         if result.partial:
             raise InterruptedError("plan stopped: a trial was interrupted")
+        if on_result is not None:
+            on_result(value, result)
         has_requests = REQUEST_TAG in result.histograms
         trial = PlanTrial(value, result.slo_met, result.slo_verdicts,
                           result.histograms[REQUEST_TAG].percentile_us(99) / 1e6
@@ -101,12 +106,12 @@ def plan(scenario: Scenario, key: str, lo: float, hi: float, *, goal: Goal = "mi
             on_trial(trial)
         return trial.slo_met
 
-    answer = _bisect(passes, float(lo), float(hi), goal, whole, step)
+    answer = bisect_boundary(passes, float(lo), float(hi), goal, whole, step)
     return PlanOutcome(key, goal, answer, tuple(trials))
 
 
-def _bisect(passes: Callable[[float], bool], lo: float, hi: float, goal: Goal, whole: bool,
-            step: float) -> float | None:
+def bisect_boundary(passes: Callable[[float], bool], lo: float, hi: float, goal: Goal,
+                    whole: bool, step: float) -> float | None:
     """Boundary of a monotone verdict; ``good`` is the end that should pass."""
     good, bad = (hi, lo) if goal == "min" else (lo, hi)
     if not passes(good):
