@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from pathlib import Path
 
 import msgspec
 from rich.table import Table
+
+from sim._files import write_atomically
 
 from ._schema import BenchResult, Figure
 
@@ -22,21 +21,9 @@ def result_path(out_dir: Path, benchmark: str) -> Path:
 
 def write_result(result: BenchResult, out_dir: Path) -> Path:
     """Write ``<out_dir>/<benchmark>.json`` atomically (temp file in the same folder + rename)."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = result_path(out_dir, result.benchmark)
+    path = result_path(Path(out_dir), result.benchmark)
     data = msgspec.json.format(_encoder.encode(result), indent=2) + b"\n"
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=out_dir)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    write_atomically(path, data)
     return path
 
 

@@ -9,13 +9,12 @@ them); a recipient with no channel (an unknown endpoint id) is counted under ``N
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import msgspec
 import numpy as np
 
+from sim._files import write_atomically
 from sim.channels import STATUS_NAMES
 from sim.core.channel_types import CHANNEL_TYPES
 from sim.core.service import SendTrace
@@ -118,14 +117,4 @@ class EmulatorStats:
 
 def write_json_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename: never half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    write_atomically(path, data)

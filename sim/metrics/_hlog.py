@@ -12,13 +12,15 @@ temporary name and renamed, so a reader never sees half a log.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, TextIO
 
 from hdrh.log import HistogramLogReader, HistogramLogWriter
+
+from sim._files import write_atomically
 
 from ._histogram_set import HistogramSet, check_tag
 from ._latency_histogram import LatencyHistogram
@@ -45,16 +47,9 @@ def write_hlog(
     which is then recorded as the log's StartTime and BaseTime. Stamps each histogram's hdrh
     start and end timestamps with the interval.
     """
-    target = Path(path)
-    temporary = target.with_name(target.name + ".tmp")
-    try:
-        with temporary.open("w", encoding="utf-8") as log:
-            _write_log(log, histograms, interval_start_s, interval_end_s, epoch_start_s)
-            log.flush()
-            os.fsync(log.fileno())
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
+    log = io.StringIO()
+    _write_log(log, histograms, interval_start_s, interval_end_s, epoch_start_s)
+    write_atomically(path, log.getvalue().encode())
 
 
 def _write_log(
