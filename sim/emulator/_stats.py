@@ -72,7 +72,8 @@ class EmulatorStats:
 
     def __init__(self) -> None:
         self.requests: dict[str, dict[str, int]] = {}
-        self.deliveries: dict[str, dict[str, int]] = {}
+        # (channel code, status code) counts; channel row len(CHANNEL_TYPES) is "no channel"
+        self._deliveries = np.zeros((len(CHANNEL_TYPES) + 1) * len(STATUS_NAMES), np.int64)
         self.in_flight = 0
         self.open_connections = 0
         self._latency = HistogramSet()  # microseconds, 1 us .. 1 h, 3 significant digits
@@ -90,18 +91,17 @@ class EmulatorStats:
 
     def record_send(self, trace: SendTrace) -> None:
         """Count the per-recipient outcomes of a send by channel and DeliveryStatus."""
-        pairs = trace.channel_codes.astype(np.int64) * len(STATUS_NAMES) + trace.status_codes
-        for pair, count in zip(*np.unique(pairs, return_counts=True), strict=True):
-            channel_code, status_code = divmod(int(pair), len(STATUS_NAMES))
-            channel = (CHANNEL_TYPES[channel_code].value if channel_code < len(CHANNEL_TYPES)
-                       else NO_CHANNEL)
-            by_status = self.deliveries.setdefault(channel, {})
-            status = STATUS_NAMES[status_code]
-            by_status[status] = by_status.get(status, 0) + int(count)
+        channel = np.minimum(trace.channel_codes, len(CHANNEL_TYPES)).astype(np.int64)
+        self._deliveries += np.bincount(channel * len(STATUS_NAMES) + trace.status_codes,
+                                        minlength=len(self._deliveries))
 
-    def _count_delivery(self, channel: str, status: str) -> None:
-        by_status = self.deliveries.setdefault(channel, {})
-        by_status[status] = by_status.get(status, 0) + 1
+    @property
+    def deliveries(self) -> dict[str, dict[str, int]]:
+        """Channel type -> DeliveryStatus -> count (cells with a count only)."""
+        names = [*(c.value for c in CHANNEL_TYPES), NO_CHANNEL]
+        table = self._deliveries.reshape(len(names), len(STATUS_NAMES))
+        return {names[c]: {STATUS_NAMES[s]: int(table[c, s]) for s in np.flatnonzero(table[c])}
+                for c in np.flatnonzero(table.sum(axis=1))}
 
     def report(self, *, run_id: str, pacing: str, quota_profile: str, auth: str,
                uptime_s: float, final: bool = False) -> StatsReport:
