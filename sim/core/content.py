@@ -60,9 +60,9 @@ from __future__ import annotations
 import enum
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeGuard
 
 import msgspec
 
@@ -347,6 +347,18 @@ def _push_payload_bytes(
     return _json_bytes(document)
 
 
+def has_own_content(recipient: RecipientConfig | None) -> TypeGuard[RecipientConfig]:
+    """Whether a recipient's config changes its content or context (an empty string or
+    mapping counts as unset); recipients without get their channel's shared content."""
+    return recipient is not None and bool(
+        recipient.BodyOverride
+        or recipient.TitleOverride
+        or recipient.RawContent
+        or recipient.Substitutions
+        or recipient.Context
+    )
+
+
 class ContentResolver:
     """Resolves the content of every recipient of one request; see the module docstring."""
 
@@ -380,49 +392,20 @@ class ContentResolver:
         self, channel_type: ChannelType, recipient: RecipientConfig | None = None
     ) -> ResolvedContent:
         """The content of a recipient of ``channel_type`` with its own config (or None)."""
-        if recipient is None or not (
-            recipient.BodyOverride
-            or recipient.TitleOverride
-            or recipient.RawContent
-            or recipient.Substitutions
-            or recipient.Context
-        ):
-            found = self._plain.get(channel_type)
-            if found is None:
-                found = self._plain[channel_type] = self._render(
-                    self._plan(channel_type), None, self._context
-                )
-            return found
-        key = (id(recipient), channel_type)
-        seen = self._by_recipient.get(key)
-        if seen is not None:
-            return seen[1]
-        resolved = self._resolve_own(channel_type, recipient)
-        self._by_recipient[key] = (recipient, resolved)
-        return resolved
-
-    def for_recipients(
-        self,
-        channel_types: Iterable[ChannelType],
-        recipients: Iterable[RecipientConfig | None],
-    ) -> list[ResolvedContent]:
-        """:meth:`for_recipient` for each pair, in order; cheaper per recipient than a loop."""
-        plain = self._plain
-        resolved: list[ResolvedContent] = []
-        append = resolved.append
-        for channel_type, recipient in zip(channel_types, recipients, strict=True):
-            if recipient is None or not (
-                recipient.BodyOverride
-                or recipient.TitleOverride
-                or recipient.RawContent
-                or recipient.Substitutions
-                or recipient.Context
-            ):
-                found = plain.get(channel_type)
-                append(found if found is not None else self.for_recipient(channel_type))
-            else:
-                append(self.for_recipient(channel_type, recipient))
-        return resolved
+        if has_own_content(recipient):
+            key = (id(recipient), channel_type)
+            seen = self._by_recipient.get(key)
+            if seen is not None:
+                return seen[1]
+            resolved = self._resolve_own(channel_type, recipient)
+            self._by_recipient[key] = (recipient, resolved)
+            return resolved
+        found = self._plain.get(channel_type)
+        if found is None:
+            found = self._plain[channel_type] = self._render(
+                self._plan(channel_type), None, self._context
+            )
+        return found
 
     def resolve_uncached(
         self, channel_type: ChannelType, recipient: RecipientConfig | None = None

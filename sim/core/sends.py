@@ -44,7 +44,7 @@ from sim.channels import (
 )
 
 from .channel_types import CHANNEL_TYPES, CODE, CODE_BY_NAME, FAMILY, NOT_SENDABLE
-from .content import ContentResolver, ResolvedContent
+from .content import ContentResolver, ResolvedContent, has_own_content
 from .rules import PASS, RULE_MESSAGES, Recipients, apply_rules
 from .store import NO_CHANNEL, AppStore
 
@@ -253,9 +253,7 @@ def _content_checks(ch: int, idx: npt.NDArray[np.intp], expanded: Expanded,
                     failed[k] = True
                     message[rows[k]] = messages.add(problem)
     configs = expanded.configs
-    own = [k for k, i in enumerate(rows) if (c := configs[i]) is not None and not (
-        c.BodyOverride is None and c.RawContent is None and c.Substitutions is None
-        and c.TitleOverride is None and c.Context is None)]
+    own = [k for k, i in enumerate(rows) if has_own_content(configs[i])]
     plain = plain_by_channel.get(ch)
     if plain is None:
         plain = plain_by_channel[ch] = resolver.for_recipient(CHANNEL_TYPES[ch])

@@ -748,7 +748,7 @@ def test_resolution_never_raises_and_is_consistent(
     batch: list[tuple[ChannelType, AddressConfiguration | None]],
 ) -> None:
     resolver = ContentResolver(config, context)
-    results = resolver.for_recipients([ct for ct, _ in batch], [r for _, r in batch])
+    results = [resolver.for_recipient(ct, r) for ct, r in batch]
     for (channel_type, recipient), resolved in zip(batch, results, strict=True):
         # Cached and shortcut paths give what the general path gives.
         assert resolved == resolver.for_recipient(channel_type, recipient)
