@@ -1,0 +1,187 @@
+"""Many concurrent in-flight requests, one per keep-alive connection, from a separate process.
+
+``python -m sim.bench._emulator_inflight --port P --path /v1/... --body-file F --count N``
+opens N connections, prints ``{"connected": N, ...}`` and waits for a line on stdin; then it
+writes one request on every connection as fast as it can and reads the N answers, and prints
+one ``InFlightReport`` as JSON. Plain non-blocking sockets and ``selectors`` (epoll), not an
+async framework: the client shares the one core with the server under test, so every
+microsecond it spends is taken from the server; writing 20,000 prepared requests costs it
+tens of milliseconds. It runs in its own process so its file descriptors, CPU and memory are
+not the benchmark's or the server's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import resource
+import selectors
+import socket
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import msgspec
+
+CONNECT_BATCH = 256
+"""Connections opened at a time: the listen backlog (somaxconn) must not overflow, or a lost
+SYN costs a 1 s retransmit."""
+RECEIVE_BYTES = 65536
+
+
+class InFlightReport(msgspec.Struct, frozen=True, kw_only=True):
+    connected: int
+    sent: int
+    answered: int
+    statuses: dict[str, int]
+    """HTTP status -> answers."""
+    connect_s: float
+    send_span_s: float
+    """From the first request written to the last."""
+    latency_min_s: float
+    latency_median_s: float
+    latency_max_s: float
+    """From a request written to its answer complete."""
+    wall_s: float
+    cpu_s: float
+    """This client's CPU time (user + system) for the whole run."""
+
+
+class Connected(msgspec.Struct, frozen=True, kw_only=True):
+    connected: int
+    connect_s: float
+
+
+def raise_nofile_limit() -> int:
+    """Raise the soft open-files limit to the hard one (no privilege needed); return it."""
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return hard
+
+
+def open_connections(host: str, port: int, count: int, timeout_s: float) -> list[socket.socket]:
+    """``count`` connected non-blocking sockets, opened ``CONNECT_BATCH`` at a time."""
+    deadline = time.monotonic() + timeout_s
+    done: list[socket.socket] = []
+    with selectors.DefaultSelector() as selector:
+        while len(done) < count:
+            pending = 0
+            for _ in range(min(CONNECT_BATCH, count - len(done))):
+                sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                sock.setblocking(False)
+                code = sock.connect_ex((host, port))
+                if code not in (0, errno.EINPROGRESS):
+                    sock.close()
+                    raise OSError(code, f"connect to {host}:{port}: {errno.errorcode[code]}")
+                selector.register(sock, selectors.EVENT_WRITE)
+                pending += 1
+            while pending:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(f"only {len(done)} of {count} connections opened")
+                for key, _ in selector.select(left):
+                    sock = key.fileobj  # type: ignore[assignment]
+                    selector.unregister(sock)
+                    pending -= 1
+                    code = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+                    if code:
+                        raise OSError(code, f"connect failed: {errno.errorcode.get(code)}")
+                    done.append(sock)
+    return done
+
+
+def _answer_status(buffer: bytearray) -> int | None:
+    """The status of a complete HTTP/1.1 answer in ``buffer``, None while incomplete."""
+    end = buffer.find(b"\r\n\r\n")
+    if end < 0:
+        return None
+    head = bytes(buffer[:end]).decode("latin-1").split("\r\n")
+    length = 0
+    for line in head[1:]:
+        name, _, value = line.partition(":")
+        if name.strip().lower() == "content-length":
+            length = int(value)
+    if len(buffer) < end + 4 + length:
+        return None
+    return int(head[0].split()[1])
+
+
+def exchange(sockets: list[socket.socket], request: bytes, timeout_s: float
+             ) -> tuple[dict[str, int], list[float], float]:
+    """Write ``request`` on every socket, then read one answer from each.
+
+    Returns statuses, latencies and the span of the writes; answers missing at the
+    deadline are simply not counted.
+    """
+    statuses: dict[str, int] = {}
+    latencies: list[float] = []
+    sent_at: dict[int, float] = {}
+    buffers: dict[int, bytearray] = {}
+    with selectors.DefaultSelector() as selector:
+        first = time.perf_counter()
+        for sock in sockets:
+            sock.sendall(request)  # small request, empty socket buffer: never blocks here
+            sent_at[sock.fileno()] = time.perf_counter()
+            buffers[sock.fileno()] = bytearray()
+            selector.register(sock, selectors.EVENT_READ)
+        span_s = time.perf_counter() - first
+        deadline = time.monotonic() + timeout_s
+        waiting = len(sockets)
+        while waiting and time.monotonic() < deadline:
+            for key, _ in selector.select(max(0.0, deadline - time.monotonic())):
+                sock = key.fileobj  # type: ignore[assignment]
+                data = sock.recv(RECEIVE_BYTES)
+                buffer = buffers[sock.fileno()]
+                buffer += data
+                status = _answer_status(buffer)
+                if status is None and data:
+                    continue
+                selector.unregister(sock)
+                waiting -= 1
+                if status is not None:
+                    latencies.append(time.perf_counter() - sent_at[sock.fileno()])
+                    statuses[str(status)] = statuses.get(str(status), 0) + 1
+    return statuses, latencies, span_s
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--path", required=True)
+    parser.add_argument("--body-file", type=Path, required=True)
+    parser.add_argument("--count", type=int, required=True)
+    parser.add_argument("--timeout-s", type=float, default=60.0)
+    args = parser.parse_args(argv)
+    raise_nofile_limit()
+    body = args.body_file.read_bytes()
+    request = (f"POST {args.path} HTTP/1.1\r\nHost: {args.host}:{args.port}\r\n"
+               f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+               ).encode("latin-1") + body
+    wall, cpu = time.perf_counter(), time.process_time()
+    sockets = open_connections(args.host, args.port, args.count, args.timeout_s)
+    connect_s = time.perf_counter() - wall
+    out = sys.stdout.buffer
+    out.write(msgspec.json.encode(Connected(connected=len(sockets), connect_s=connect_s)) + b"\n")
+    out.flush()
+    if not sys.stdin.readline():
+        return 1  # the parent went away
+    statuses, latencies, span_s = exchange(sockets, request, args.timeout_s)
+    for sock in sockets:
+        sock.close()
+    report = InFlightReport(
+        connected=len(sockets), sent=len(sockets), answered=len(latencies), statuses=statuses,
+        connect_s=connect_s, send_span_s=span_s,
+        latency_min_s=min(latencies, default=0.0),
+        latency_median_s=statistics.median(latencies) if latencies else 0.0,
+        latency_max_s=max(latencies, default=0.0), wall_s=time.perf_counter() - wall,
+        cpu_s=time.process_time() - cpu)
+    out.write(msgspec.json.encode(report) + b"\n")
+    out.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
