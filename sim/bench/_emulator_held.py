@@ -155,7 +155,10 @@ def run_held(plan: HeldPlan, tmp: Path, log: Callable[[str], None]) -> Measureme
             client.stdin.flush()
             peak = watch(stats, server, client, go_s,
                          time.monotonic() + plan.hold_s + CLIENT_SLACK_S + 30)
-            report = msgspec.json.decode(client.stdout.read(), type=InFlightReport)
+            raw = client.stdout.read()
+            if not raw:
+                raise RuntimeError(f"the in-flight client failed: {log_tail(tmp / 'client.log')}")
+            report = msgspec.json.decode(raw, type=InFlightReport)
             server_cpu = cpu_s(server) - server_cpu
         finally:
             stop(client)
@@ -196,6 +199,10 @@ def run_held(plan: HeldPlan, tmp: Path, log: Callable[[str], None]) -> Measureme
         "held_connections": count,
         "held_hold_s": plan.hold_s,
         "held_server_fd_limit": fd_limit,
+        "held_connections_limited_by": (
+            "requested count" if count == plan.requested else
+            f"the server's hard RLIMIT_NOFILE ({fd_limit}) minus the descriptors it holds: "
+            "one connection per in-flight send"),
         "held_connect_s": round(connected.connect_s, 3),
         "held_client_send_span_s": round(report.send_span_s, 4),
         "held_statuses": ", ".join(f"{n} x {s}" for s, n in sorted(report.statuses.items())),
