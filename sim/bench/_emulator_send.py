@@ -83,7 +83,7 @@ def run_send(plan: WrkPlan, seed: int, tmp: Path, log: Callable[[str], None]) ->
         answer, statuses = check_send(emulator.port, path, body)
         answer_file = tmp / "send-answer.json"
         answer_file.write_bytes(answer)
-        bare_argv = [sys.executable, "-m", "sim.bench._emulator_bare",
+        bare_argv = [sys.executable, "-m", "sim.emulator._bare_floor",
                      "--body-file", str(answer_file)]
         with running(bare_argv, log=tmp / "bare.log") as bare:
             bare_answer = _bare_answer(bare.port, path, body)

@@ -55,7 +55,7 @@ def test_bare_server_answers_its_fixed_body_on_one_keep_alive_connection(
         tmp_path: Path) -> None:
     answer = b'{"Result": {}}' * 100
     (tmp_path / "answer.json").write_bytes(answer)
-    argv = [sys.executable, "-m", "sim.bench._emulator_bare", "--body-file",
+    argv = [sys.executable, "-m", "sim.emulator._bare_floor", "--body-file",
             str(tmp_path / "answer.json")]
     with running(argv, log=tmp_path / "bare.log") as bare:
         connection = http.client.HTTPConnection(HOST, bare.port, timeout=10)
@@ -74,7 +74,7 @@ def test_bare_server_answers_its_fixed_body_on_one_keep_alive_connection(
 
 def test_children_are_stopped_when_the_caller_fails(tmp_path: Path) -> None:
     (tmp_path / "answer.json").write_bytes(b"{}")
-    argv = [sys.executable, "-m", "sim.bench._emulator_bare", "--body-file",
+    argv = [sys.executable, "-m", "sim.emulator._bare_floor", "--body-file",
             str(tmp_path / "answer.json")]
     with pytest.raises(ValueError, match="boom"), \
             running(argv, log=tmp_path / "bare.log") as bare:

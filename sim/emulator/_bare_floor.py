@@ -1,10 +1,9 @@
-# mypy: disable-error-code="import-untyped"
 """The floor for the emulator's HTTP rate: a bare trio + h11 server answering a fixed body.
 
 It does what any trio + h11 server must do per request (read and parse the request, body
 included, and write a keep-alive response with the same headers and body size as the
 emulator's) and nothing else, so ``emulator rate / bare rate`` is the share of the HTTP
-stack's ceiling the emulator keeps. ``python -m sim.bench._emulator_bare --body-file F``
+stack's ceiling the emulator keeps. ``python -m sim.emulator._bare_floor --body-file F``
 prints ``listening on http://127.0.0.1:<port>`` once it accepts connections.
 """
 
