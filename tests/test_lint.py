@@ -26,6 +26,14 @@ def test_mypy_is_clean() -> None:
 
 
 def test_generated_wire_shapes_are_what_the_generator_writes() -> None:
+    """Byte for byte when the installed botocore is the one the file was generated from; with
+    another version, tests/api/test_shapes_match_model.py still checks every shape."""
+    import botocore
+
+    committed = (ROOT / "sim" / "api" / "_shapes.py").read_text()
+    if f"from botocore {botocore.__version__}." not in committed.splitlines()[0]:
+        pytest.skip(f"sim/api/_shapes.py was generated from another botocore than "
+                    f"{botocore.__version__}: regenerate with tools/gen_api.py to compare")
     generated = subprocess.run([sys.executable, "tools/gen_api.py"], cwd=ROOT,
                                capture_output=True, text=True, check=True).stdout
-    assert generated == (ROOT / "sim" / "api" / "_shapes.py").read_text()
+    assert generated == committed

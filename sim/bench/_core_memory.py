@@ -46,7 +46,7 @@ def rss_bytes() -> tuple[int, str]:
         with open("/proc/self/statm") as f:
             return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE"), "/proc/self/statm"
     except OSError:
-        import psutil  # type: ignore[import-untyped,unused-ignore]
+        import psutil
 
         return int(psutil.Process().memory_info().rss), "psutil"
 

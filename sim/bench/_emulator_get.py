@@ -78,7 +78,7 @@ def moto_app(tmp: Path, log: Callable[[str], None]
     log(f"get: starting moto_server on port {port}")
     argv = [sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(port)]
     with running(argv, port=port, log=tmp / "moto.log") as moto:
-        import boto3  # type: ignore[import-untyped,unused-ignore]
+        import boto3
 
         client: Any = boto3.client("pinpoint", region_name="us-east-1",
                                    endpoint_url=f"http://{HOST}:{port}",
@@ -92,7 +92,7 @@ def moto_app(tmp: Path, log: Callable[[str], None]
 
 def _moto_version() -> str:
     try:
-        import moto  # type: ignore[import-untyped,unused-ignore]
+        import moto
     except ImportError:
         return "not installed"
     return str(moto.__version__)

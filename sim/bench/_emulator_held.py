@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import msgspec
-import psutil  # type: ignore[import-untyped,unused-ignore]
+import psutil
 
 from ._emulator_inflight import Connected, InFlightReport
 from ._emulator_procs import (

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-import psutil  # type: ignore[import-untyped,unused-ignore]
+import psutil
 
 from ._emulator_wrk import WrkRun, run_wrk
 from ._schema import Figure, Setting, Target, figure

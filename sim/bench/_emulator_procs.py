@@ -22,7 +22,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, NamedTuple
 
-import psutil  # type: ignore[import-untyped,unused-ignore]
+import psutil
 
 from ._environment import REPO_ROOT
 

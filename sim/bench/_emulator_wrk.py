@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import msgspec
-import psutil  # type: ignore[import-untyped,unused-ignore]
+import psutil
 
 from ._emulator_procs import cpu_s
 

@@ -142,7 +142,7 @@ class _Connection:
                 data = await self.stream.receive_some(RECEIVE_CHUNK_BYTES)
             if scope.cancelled_caught:
                 raise _RequestTimeout
-        self.h11.receive_data(data)
+        self.h11.receive_data(bytes(data))
 
     async def _next_event(self) -> h11.Event:
         while True:
