@@ -11,9 +11,8 @@ from collections.abc import Iterable
 
 from sim.api import DeliveryStatus, EndpointMessageResult, MessageResult
 
-from .sends import Expanded, Outcome
+from .sends import STATUSES, Expanded, Outcome
 
-STATUSES: tuple[DeliveryStatus, ...] = tuple(DeliveryStatus)
 _SUCCESSFUL = DeliveryStatus.SUCCESSFUL
 
 

@@ -207,12 +207,12 @@ def deliver(expanded: Expanded, config: DirectMessageConfiguration,
         idx = np.flatnonzero(passing & (channel == ch))
         blocked = channels.blocked_reason(ch)
         if blocked is not None:
-            status[idx], code[idx], message[idx] = STATUS_PERMANENT, 400, messages.add(blocked)
+            status[idx], code[idx], message[idx] = PERMANENT_FAILURE, 400, messages.add(blocked)
             continue
         parts, failed = _content_checks(ch, idx, expanded, resolver, plain_by_channel, messages,
                                         message)
         if failed.any():
-            status[idx[failed]], code[idx[failed]] = STATUS_PERMANENT, 400
+            status[idx[failed]], code[idx[failed]] = PERMANENT_FAILURE, 400
             idx, parts = idx[~failed], parts[~failed]
             if not len(idx):
                 continue
@@ -341,7 +341,6 @@ def address_problem(channel: int, address: str | None) -> str | None:
     return None
 
 
-STATUS_PERMANENT = PERMANENT_FAILURE
 
 
 def sticky_keys(addresses: list[str | None], idx: npt.NDArray[np.intp], keys: int

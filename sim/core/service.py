@@ -46,7 +46,7 @@ from sim.api import ChannelType as _ChannelType
 from sim.api import DefaultMessage as _DefaultMessage
 from sim.api import EndpointSendConfiguration as _EndpointConfig
 from sim.api.errors import BadRequest, NotFound
-from sim.channels import ChannelProfile
+from sim.channels import PERMANENT_FAILURE, ChannelProfile
 
 from .results import address_results, endpoint_results
 from .sends import (
@@ -331,7 +331,7 @@ class Service:
             if row < 0:
                 continue
             st = int(outcome.status[i])
-            if self.config.failure_marks_inactive and STATUSES[st].value == "PERMANENT_FAILURE":
+            if self.config.failure_marks_inactive and st == PERMANENT_FAILURE:
                 app.active[row] = False
             if (st == 0 and int(expanded.channel[i]) == GCM_CODE and self.config.updated_token_p > 0
                     and self._token_rng.random() < self.config.updated_token_p):

@@ -245,3 +245,63 @@ def test_request_id_in_the_body_is_the_one_in_the_response_metadata(client: Any,
     update = client.update_endpoint(ApplicationId=app_id, EndpointId="r", EndpointRequest={
         "ChannelType": "SMS", "Address": "+15550100019"})
     assert update["MessageBody"]["RequestID"] == update["ResponseMetadata"]["RequestId"]
+
+
+def test_gcm_updated_token_is_reported_and_rewrites_the_endpoint(make_client: Any) -> None:
+    client = make_client(updated_token_p=1.0)
+    app = client.create_app(CreateApplicationRequest={"Name": "x"})["ApplicationResponse"]["Id"]
+    put(client, app, "android", ChannelType="GCM", Address="old-token")
+    put(client, app, "phone", ChannelType="SMS", Address="+15550100020")
+    out = send(client, app, MessageConfiguration={"DefaultMessage": {"Body": "hi"}},
+               Endpoints={"android": {}, "phone": {}})["EndpointResult"]
+    new_token = out["android"]["UpdatedToken"]
+    assert new_token and new_token != "old-token"
+    assert "UpdatedToken" not in out["phone"]  # only GCM refreshes tokens
+    got = client.get_endpoint(ApplicationId=app, EndpointId="android")["EndpointResponse"]
+    assert got["Address"] == new_token
+
+
+def test_permanent_failure_deactivates_only_when_the_switch_is_on(make_client: Any) -> None:
+    gone = ChannelProfile(latency=ConstantLatency(value_s=0.01), failures=(
+        FailureRule(status="PERMANENT_FAILURE", probability=1.0, status_code=410),))
+    for switch, expected in ((False, "ACTIVE"), (True, "INACTIVE")):
+        client = make_client(channels={"GCM": gone}, failure_marks_inactive=switch)
+        app = client.create_app(CreateApplicationRequest={"Name": "x"})[
+            "ApplicationResponse"]["Id"]
+        put(client, app, "stale", ChannelType="GCM", Address="stale-token")
+        send(client, app, MessageConfiguration={"DefaultMessage": {"Body": "hi"}},
+             Endpoints={"stale": {}})
+        got = client.get_endpoint(ApplicationId=app, EndpointId="stale")["EndpointResponse"]
+        assert got["EndpointStatus"] == expected
+
+
+def test_disabled_channel_is_a_permanent_failure_not_enabled(make_client: Any) -> None:
+    client = make_client(disabled_channels=["EMAIL"])
+    app = client.create_app(CreateApplicationRequest={"Name": "x"})["ApplicationResponse"]["Id"]
+    out = send(client, app, MessageConfiguration={"DefaultMessage": {"Body": "hi"}},
+               Addresses={"a@example.com": {"ChannelType": "EMAIL"},
+                          "+15550100021": {"ChannelType": "SMS"}})["Result"]
+    assert out["a@example.com"]["DeliveryStatus"] == "PERMANENT_FAILURE"
+    assert out["a@example.com"]["StatusMessage"] == "Channel is not enabled"
+    assert out["+15550100021"]["DeliveryStatus"] == "SUCCESSFUL"
+
+
+def test_opted_out_sms_can_be_reported_as_permanent_failure(make_client: Any) -> None:
+    client = make_client(opt_out_as_permanent_p=1.0, sms_opt_out_numbers=["+15550100022"])
+    app = client.create_app(CreateApplicationRequest={"Name": "x"})["ApplicationResponse"]["Id"]
+    result = send(client, app, Addresses={"+15550100022": {"ChannelType": "SMS"}})["Result"]
+    assert result["+15550100022"]["DeliveryStatus"] == "PERMANENT_FAILURE"
+    assert result["+15550100022"]["StatusMessage"] == "Recipient opted out"
+
+
+def test_apns_variants_use_the_apns_profile_unless_they_have_their_own(make_client: Any
+                                                                      ) -> None:
+    gone = ChannelProfile(latency=ConstantLatency(value_s=0.01), failures=(
+        FailureRule(status="PERMANENT_FAILURE", probability=1.0, status_code=410),))
+    client = make_client(channels={"APNS": gone})
+    app = client.create_app(CreateApplicationRequest={"Name": "x"})["ApplicationResponse"]["Id"]
+    out = send(client, app, MessageConfiguration=PUSH_BODY,
+               Addresses={"t1": {"ChannelType": "APNS_SANDBOX"},
+                          "t2": {"ChannelType": "GCM"}})["Result"]
+    assert out["t1"]["StatusCode"] == 410
+    assert out["t2"]["DeliveryStatus"] == "SUCCESSFUL"  # no GCM profile: an ideal channel
