@@ -6,6 +6,9 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from sim.scenario import load_scenario
 
@@ -38,3 +41,15 @@ def test_every_command_in_the_help_table_exists() -> None:
                          text=True, check=True, cwd=ROOT).stdout
     for command in listed:
         assert re.search(rf"^\s+{command}\s", out, re.M), command
+
+
+def test_the_in_process_example_runs_and_says_what_it_shows(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    block = re.search(r"## In process\n\n```python\n(.*?)```", README, re.S)
+    assert block is not None
+    monkeypatch.chdir(ROOT)  # the example names the shipped profile, under scenarios/profiles
+    namespace: dict[str, Any] = {}
+    exec(compile(block.group(1), "README.md", "exec"), namespace)
+    result = namespace["out"]["MessageResponse"]["EndpointResult"]["phone-1"]
+    assert result["DeliveryStatus"] == "SUCCESSFUL"
+    assert namespace["client"].last_trace().completion_s > 0
