@@ -24,7 +24,7 @@ Rules and decisions:
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -396,9 +396,6 @@ class AppStore:
             RequestId=sparse.request_id,
             User=user_struct,
         )
-
-    def live_rows(self) -> Iterable[int]:
-        return np.flatnonzero(~self.deleted.values).tolist()
 
 
 _EMPTY_SPARSE = _Sparse()

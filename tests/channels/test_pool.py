@@ -23,22 +23,10 @@ from sim.channels import (
     LognormalLatency,
     Pool,
 )
+from tests.theory import erlang_c
 
 N = 1_000_000
 SEED = 8
-
-
-def erlang_b(servers: int, load: float) -> float:
-    b = 1.0
-    for k in range(1, servers + 1):
-        b = load * b / (k + load * b)
-    return b
-
-
-def erlang_c(servers: int, load: float) -> float:
-    """P(wait) in M/M/c with offered load a = lambda / mu."""
-    b = erlang_b(servers, load)
-    return servers * b / (servers - load * (1 - b))
 
 
 def run_pool(

@@ -13,19 +13,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from tests.theory import erlang_c
+
 from .harness import measure, relative_error, single_channel
-
-
-def erlang_b(servers: int, load: float) -> float:
-    b = 1.0
-    for k in range(1, servers + 1):
-        b = load * b / (k + load * b)
-    return b
-
-
-def erlang_c(servers: int, load: float) -> float:
-    b = erlang_b(servers, load)
-    return servers * b / (servers - load * (1 - b))
 
 
 def mm_c(rate: float, servers: int, seed: int, requests: int = 1_000_000):
