@@ -16,12 +16,13 @@ import signal
 import msgspec
 import trio
 
+from sim._files import write_atomically
 from sim.core.service import warm_up
 
 from ._app import Emulator
 from ._config import EmulatorConfig
 from ._http import serve_connection
-from ._stats import StatsReport, write_json_atomically
+from ._stats import StatsReport
 
 log = logging.getLogger("sim.emulator")
 
@@ -55,7 +56,7 @@ async def serve(config: EmulatorConfig, *, handle_signals: bool = False,
         report = emulator.report(final=True)
         if config.results_dir is not None:
             path = config.results_dir / "emulator" / config.run_id / "stats.json"
-            write_json_atomically(path, msgspec.json.format(msgspec.json.encode(report)) + b"\n")
+            write_atomically(path, msgspec.json.format(msgspec.json.encode(report)) + b"\n")
             log.info("final stats written to %s", path)
         signals.cancel_scope.cancel()
     return report

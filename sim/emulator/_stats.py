@@ -9,12 +9,9 @@ them); a recipient with no channel (an unknown endpoint id) is counted under ``N
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import msgspec
 import numpy as np
 
-from sim._files import write_atomically
 from sim.channels import STATUS_NAMES
 from sim.core.channel_types import CHANNEL_TYPES
 from sim.core.service import SendTrace
@@ -113,8 +110,3 @@ class EmulatorStats:
             deliveries={ch: dict(sorted(st.items()))
                         for ch, st in sorted(self.deliveries.items())},
             latency_us={op: LatencySummary.of(h) for op, h in self._latency.items()})
-
-
-def write_json_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename: never half a file."""
-    write_atomically(path, data)
