@@ -7,6 +7,9 @@ reads a clock or does I/O.
 
 from .batch import Admission as Admission
 from .batch import DeliveryBatch as DeliveryBatch
+from .fleet import ChannelFleet as ChannelFleet
+from .fleet import seeded_streams as seeded_streams
+from .kernels import UNDECIDED as UNDECIDED
 from .latency import BasicLatency as BasicLatency
 from .latency import ConstantLatency as ConstantLatency
 from .latency import EmpiricalLatency as EmpiricalLatency
@@ -44,9 +47,11 @@ __all__ = [
     "SUCCESS_STATUS_CODE",
     "TEMPORARY_FAILURE",
     "THROTTLED",
+    "UNDECIDED",
     "UNKNOWN_FAILURE",
     "Admission",
     "BasicLatency",
+    "ChannelFleet",
     "ChannelModel",
     "ChannelProfile",
     "ConstantLatency",
@@ -63,4 +68,5 @@ __all__ = [
     "Pool",
     "RateLimit",
     "child_seed",
+    "seeded_streams",
 ]

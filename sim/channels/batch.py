@@ -76,7 +76,7 @@ class Admission:
     end_s: F64
     status: npt.NDArray[np.uint8]
     status_code: npt.NDArray[np.int16]
-    message: npt.NDArray[np.int16]
+    message: npt.NDArray[np.int32]
 
     def __len__(self) -> int:
         return int(self.start_s.shape[0])

@@ -1,10 +1,16 @@
-"""The inherently sequential parts of admission, compiled with numba.
+"""The inherently sequential part of admission, compiled with numba: one loop for all channels.
 
 A token bucket and a FIFO pool carry state from one delivery to the next, so they cannot be
-vectorised with numpy; a Python loop would cost microseconds per delivery. These kernels run
-the same loop at engine speed. ``tests/channels/reference.py`` holds a plain heapq version that
-the tests compare against exactly. ``cache=True`` keeps the one-off compile (about a second here)
-out of later processes.
+vectorised with numpy; a Python loop would cost microseconds per delivery. ``admit`` runs that
+loop for the deliveries of any number of channels (a *fleet*, see ``fleet.py``) in one call:
+one request of the emulator touches three or four channels, and a call per channel cost more
+than the work itself. Channels share nothing, so serving deliveries in request order gives
+each channel exactly what a call per channel would. ``tests/channels/reference.py`` holds a
+plain heapq version that the tests compare against exactly. ``cache=True`` keeps the one-off
+compile (a few seconds) out of later processes.
+
+A fleet's configuration is a table with one row per channel (*slot*); the column indices are
+the constants below. State lives in flat arrays that rows point into.
 """
 
 from __future__ import annotations
@@ -16,11 +22,37 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
+from .status import SUCCESSFUL
+
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
+I32 = npt.NDArray[np.int32]
 I16 = npt.NDArray[np.int16]
 U8 = npt.NDArray[np.uint8]
-Bools = npt.NDArray[np.bool_]
+
+UNDECIDED = 255
+"""Status of a delivery still to be admitted; ``admit`` leaves every other delivery alone."""
+
+# Integer configuration columns (ChannelFleet.config).
+LIMITED = 0  # 1: a token bucket applies
+PART_COUNTED = 1  # 1: the bucket counts message parts, not messages
+QUEUED = 2  # 1: wait for tokens; 0: THROTTLED without them
+TAT_AT = 3  # first of the slot's per-key theoretical arrival times in ``tat_s``
+POOLED = 4  # 1: a FIFO pool of servers applies
+HEAP_AT = 5  # the slot's min-heap of server free times in ``server_free_s``
+SERVERS = 6  # its size (followed by one +inf sentinel)
+OUTCOME_AT = 7  # first outcome row: failures, then success, then throttled
+FAILURES = 8  # number of failure rules
+BOUNDS_AT = 9  # first of the failures' cumulative probabilities in ``boundaries``
+DRAWS_OUTCOMES = 10  # 1: failures have probability, so each delivery draws a uniform
+CONFIG_COLUMNS = 11
+# Float configuration columns (ChannelFleet.limits).
+INTERVAL_S = 0  # seconds one token takes to refill
+BURST = 1  # tokens the bucket holds when full
+LIMIT_COLUMNS = 2
+# Random streams of a slot (columns of ``draw_at`` / ``draw_end``).
+LATENCY_STREAM = 0
+OUTCOME_STREAM = 1
 
 _Fn = TypeVar("_Fn", bound=Callable[..., Any])
 
@@ -31,119 +63,133 @@ def _jit(fn: _Fn) -> _Fn:
 
 
 @_jit
-def token_bucket(
+def admit(
     arrival_s: F64,
+    all_at_s: float,
+    slot: U8,
     parts: I64,
+    parts_by_slot: I64,
     key: I64,
-    count_parts: bool,
-    keyed: bool,
-    queue: bool,
-    interval_s: float,
-    burst: float,
+    config: I64,
+    limits: F64,
     tat_s: F64,
-    ready_s: F64,
-    accepted: Bools,
-) -> int:
-    """GCRA (virtual scheduling) per key; returns how many deliveries were accepted.
-
-    ``tat_s[k]`` is key k's theoretical arrival time: the bucket holds
-    ``burst - max(tat - t, 0) / interval`` tokens at time t. A delivery of weight w needs
-    min(w, burst) tokens (so a message heavier than the burst waits for a full bucket instead of
-    waiting forever) and consumes w. Reject mode throttles when the tokens are not there; queue
-    mode starts the delivery once they are. ``tat_s`` is updated in place.
-    """
-    n_accepted = 0
-    for i in range(arrival_s.shape[0]):
-        k = key[i] if keyed else 0
-        w = float(parts[i]) if count_parts else 1.0
-        need = w if w < burst else burst
-        t = arrival_s[i]
-        tat = tat_s[k]
-        earliest = tat - (burst - need) * interval_s
-        if t >= earliest or queue:
-            start = t if t >= earliest else earliest
-            tat_s[k] = (tat if tat > start else start) + w * interval_s
-            ready_s[i] = start
-            accepted[i] = True
-            n_accepted += 1
-        else:
-            ready_s[i] = t
-            accepted[i] = False
-    return n_accepted
-
-
-@_jit
-def serve(
-    ready_s: F64,
-    accepted: Bools,
-    all_accepted: bool,
-    latency_s: F64,
-    outcome_u: F64,
-    outcome_boundaries: F64,
+    server_free_s: F64,
+    draws: F64,
+    draw_at: I64,
+    draw_end: I64,
+    boundaries: F64,
     outcome_status: U8,
     outcome_code: I16,
-    outcome_message: I16,
-    throttle_outcome: int,
-    pooled: bool,
-    server_free_s: F64,
+    outcome_message: I32,
     start_s: F64,
     end_s: F64,
     status: U8,
     status_code: I16,
-    message: I16,
-) -> None:
-    """FIFO pool, latency and outcome for each delivery, in batch order.
+    message: I32,
+) -> tuple[int, int]:
+    """Admit every delivery whose ``status`` is UNDECIDED, in order; returns (deliveries that
+    succeeded, -1), or (those so far, i) when delivery i finds a random stream of its slot dry.
 
-    The j-th accepted delivery takes ``latency_s[j]`` and outcome ``outcome_u[j]`` (an empty
-    ``outcome_u`` means every delivery succeeds). It starts when it is ready and the earliest
-    server is free; ``server_free_s`` is a binary min-heap of free times followed by one +inf
-    sentinel (so every node has a right child to compare), updated in place.
-    Outcome k is the number of ``outcome_boundaries`` <= u; the tables map k to the columns.
-    A throttled delivery ends when it arrives and gets outcome ``throttle_outcome``.
+    Delivery i arrives at ``arrival_s[i]`` (or ``all_at_s`` when ``arrival_s`` is empty) on
+    channel ``slot[i]``, weighs ``parts[i]`` (or ``parts_by_slot[slot]``) and uses bucket key
+    ``key[i]`` (or 0). Bucket: GCRA (virtual scheduling) per key; ``tat_s[k]`` is key k's
+    theoretical arrival time, so the bucket holds ``burst - max(tat - t, 0) / interval``
+    tokens at time t. A delivery of weight w needs min(w, burst) tokens (a message heavier than
+    the burst waits for a full bucket instead of forever) and consumes w. Pool: it starts when
+    ready and the earliest server is free; each pool is a binary min-heap of free times plus
+    one +inf sentinel (every node then has a right child to compare). An accepted delivery
+    takes the next value of its latency stream and, when the slot draws outcomes, of its
+    outcome stream: outcome k is the number of boundaries <= u. Values drawn ahead lie in
+    ``draws[draw_at[s, j]:draw_end[s, j]]`` for slot s and stream j. A throttled
+    delivery ends when it arrives and consumes no random value.
     """
-    servers = server_free_s.shape[0] - 1
-    n_boundaries = outcome_boundaries.shape[0]
-    draw_outcomes = outcome_u.shape[0] > 0
-    j = 0
-    for i in range(ready_s.shape[0]):
-        ready = ready_s[i]
-        if not all_accepted and not accepted[i]:
-            start_s[i] = ready
-            end_s[i] = ready
-            outcome = throttle_outcome
+    n_successful = 0
+    timed = arrival_s.shape[0] > 0
+    weighed = parts.shape[0] > 0
+    keyed = key.shape[0] > 0
+    for i in range(slot.shape[0]):
+        if status[i] != UNDECIDED:
+            continue
+        s = slot[i]
+        if draw_at[s, LATENCY_STREAM] >= draw_end[s, LATENCY_STREAM] or (
+                config[s, DRAWS_OUTCOMES]
+                and draw_at[s, OUTCOME_STREAM] >= draw_end[s, OUTCOME_STREAM]):
+            return n_successful, i  # before any state changes: the caller draws and resumes
+        t = arrival_s[i] if timed else all_at_s
+        ready = t
+        accepted = True
+        if config[s, LIMITED]:
+            k = config[s, TAT_AT] + (key[i] if keyed else 0)
+            w = 1.0
+            if config[s, PART_COUNTED]:
+                w = float(parts[i] if weighed else parts_by_slot[s])
+            interval = limits[s, INTERVAL_S]
+            burst = limits[s, BURST]
+            need = w if w < burst else burst
+            tat = tat_s[k]
+            earliest = tat - (burst - need) * interval
+            if t >= earliest or config[s, QUEUED]:
+                if t < earliest:
+                    ready = earliest
+                tat_s[k] = (tat if tat > ready else ready) + w * interval
+            else:
+                accepted = False
+        row = config[s, OUTCOME_AT] + config[s, FAILURES]  # success
+        if not accepted:
+            start_s[i] = t
+            end_s[i] = t
+            row += 1  # throttled
         else:
+            p = draw_at[s, LATENCY_STREAM]
+            draw_at[s, LATENCY_STREAM] = p + 1
             start = ready
-            if pooled:
-                free = server_free_s[0]
-                if free > start:
-                    start = free
-            end = start + latency_s[j]
-            if pooled:
-                # heapreplace, bottom-up: move the smaller child up to a leaf, then sift the
-                # new free time up from there (it usually belongs near the bottom).
-                pos = 0
-                child = 1
-                while child < servers:
-                    child += server_free_s[child + 1] < server_free_s[child]
-                    server_free_s[pos] = server_free_s[child]
-                    pos = child
-                    child = 2 * pos + 1
-                while pos > 0:
-                    parent = (pos - 1) >> 1
-                    if server_free_s[parent] <= end:
-                        break
-                    server_free_s[pos] = server_free_s[parent]
-                    pos = parent
-                server_free_s[pos] = end
+            if config[s, POOLED]:
+                at = config[s, HEAP_AT]
+                if server_free_s[at] > start:
+                    start = server_free_s[at]
+                end = start + draws[p]
+                _replace_earliest(server_free_s, at, config[s, SERVERS], end)
+            else:
+                end = start + draws[p]
             start_s[i] = start
             end_s[i] = end
-            outcome = n_boundaries
-            if draw_outcomes:
-                u = outcome_u[j]
+            if config[s, DRAWS_OUTCOMES]:
+                p = draw_at[s, OUTCOME_STREAM]
+                draw_at[s, OUTCOME_STREAM] = p + 1
+                u = draws[p]
+                at = config[s, BOUNDS_AT]
                 outcome = 0
-                while outcome < n_boundaries and outcome_boundaries[outcome] <= u:
+                while outcome < config[s, FAILURES] and boundaries[at + outcome] <= u:
                     outcome += 1
-            j += 1
-        status[i] = outcome_status[outcome]
-        status_code[i] = outcome_code[outcome]
-        message[i] = outcome_message[outcome]
+                row = config[s, OUTCOME_AT] + outcome
+        st = outcome_status[row]
+        status[i] = st
+        status_code[i] = outcome_code[row]
+        message[i] = outcome_message[row]
+        if st == SUCCESSFUL:
+            n_successful += 1
+    return n_successful, -1
+
+
+@_jit
+def _replace_earliest(server_free_s: F64, at: int, servers: int, free_s: float) -> None:
+    """heapreplace on the pool heap at ``at``: its earliest free time becomes ``free_s``.
+
+    Bottom-up: move the smaller child up to a leaf, then sift the new free time up from there
+    (it usually belongs near the bottom). The +inf sentinel after the heap gives every node a
+    right child to compare.
+    """
+    pos = 0
+    child = 1
+    while child < servers:
+        child += server_free_s[at + child + 1] < server_free_s[at + child]
+        server_free_s[at + pos] = server_free_s[at + child]
+        pos = child
+        child = 2 * pos + 1
+    while pos > 0:
+        parent = (pos - 1) >> 1
+        if server_free_s[at + parent] <= free_s:
+            break
+        server_free_s[at + pos] = server_free_s[at + parent]
+        pos = parent
+    server_free_s[at + pos] = free_s

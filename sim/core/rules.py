@@ -22,10 +22,11 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from sim.channels import DUPLICATE, OPT_OUT, PERMANENT_FAILURE
+from sim.channels import DUPLICATE, OPT_OUT, PERMANENT_FAILURE, UNDECIDED
 
-#: Status of a recipient that no rule stopped (not a DeliveryStatus).
-PASS = 255
+#: Status of a recipient that no rule stopped (not a DeliveryStatus): the channel models'
+#: UNDECIDED, so passing recipients go to admission as they are.
+PASS = UNDECIDED
 
 RULE_MESSAGES: tuple[str, ...] = (
     "",

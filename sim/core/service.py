@@ -49,10 +49,10 @@ from sim.api.errors import BadRequest, NotFound
 from sim.channels import PERMANENT_FAILURE, ChannelProfile
 
 from .results import address_results, endpoint_results
+from .router import ChannelRouter
 from .sends import (
     GCM_CODE,
     STATUSES,
-    ChannelRouter,
     Expanded,
     Outcome,
     PlainContentCache,
@@ -326,6 +326,8 @@ class Service:
 
     def _after_delivery(self, app: AppStore, expanded: Expanded, outcome: Outcome) -> None:
         """GCM token refresh and the optional SNS-style deactivation (reference §3, §5)."""
+        if expanded.rows is None:
+            return  # bare addresses only: no endpoint to update
         rows = expanded.rows.tolist()
         for i, row in enumerate(rows):
             if row < 0:

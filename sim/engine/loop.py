@@ -21,7 +21,7 @@ import numpy as np
 
 from sim.channels import LatencySampler
 from sim.core.channel_types import CODE_BY_NAME
-from sim.core.sends import ChannelRouter
+from sim.core.router import ChannelRouter
 from sim.scenario import ClosedArrivals, Scenario, resolve_scenario
 from sim.scenario.population import EndpointTable, build_population
 

@@ -19,9 +19,9 @@ import numpy.typing as npt
 
 from sim.channels import PERMANENT_FAILURE, DeliveryBatch, LatencySampler
 from sim.core.channel_types import CODE_BY_NAME, FAMILY
+from sim.core.router import ChannelRouter
 from sim.core.rules import PASS, apply_rules
 from sim.core.rules import Recipients as RuleInput
-from sim.core.sends import ChannelRouter
 from sim.core.sms import SmsEncoding, parts_for
 from sim.scenario import Scenario
 

@@ -261,7 +261,7 @@ def test_empty_batch_returns_typed_empty_columns() -> None:
     admission = model.admit(5.0, DeliveryBatch([]))
     assert len(admission) == 0
     assert [getattr(admission, f).dtype for f in FIELDS] == [
-        np.float64, np.float64, np.uint8, np.int16, np.int16,
+        np.float64, np.float64, np.uint8, np.int16, np.int32,
     ]  # fmt: skip
     assert model.admit(5.0, DeliveryBatch([5.0])).start_s[0] == 5.0
 

@@ -1,0 +1,75 @@
+"""ChannelRouter: which channel model serves each channel type, and which types cannot send.
+
+All channel types share one ``sim.channels.ChannelFleet`` (slot = channel code), so one kernel
+call admits a whole request whatever its mix of channels.
+
+Decisions where reference §3 is silent (each tested):
+- A channel type without a configured profile is served by an ideal channel (instant,
+  SUCCESSFUL); APNS_SANDBOX, APNS_VOIP and APNS_VOIP_SANDBOX use the APNS profile unless they
+  have their own. A channel listed in ``ServiceConfig.disabled_channels`` answers
+  PERMANENT_FAILURE 400 "Channel is not enabled".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+
+from sim.channels import (
+    ChannelFleet,
+    ChannelModel,
+    ChannelProfile,
+    ConstantLatency,
+    child_seed,
+    seeded_streams,
+)
+
+from .channel_types import CHANNEL_TYPES, CODE_BY_NAME, NOT_SENDABLE
+from .store import NO_CHANNEL
+
+#: A channel with no profile: instant and always SUCCESSFUL (deterministic tests of user code).
+IDEAL_PROFILE = ChannelProfile(latency=ConstantLatency(value_s=0.0),
+                               note="ideal: no profile configured for this channel")
+
+
+class ChannelRouter:
+    """The channel model of each channel type, each seeded ``child_seed(seed, code)``.
+
+    Seeding by channel code (not by creation order) lets the engine build the same models and
+    get the same draws as the service for the same seed.
+    """
+
+    def __init__(self, profiles: Mapping[str, ChannelProfile], seed: np.random.SeedSequence,
+                 disabled: Iterable[str] = ()) -> None:
+        self.disabled = frozenset(CODE_BY_NAME[name] for name in disabled)
+        self.profiles: dict[int, ChannelProfile] = {}
+        for code, channel_type in enumerate(CHANNEL_TYPES):
+            profile = profiles.get(channel_type.value)
+            if profile is None and channel_type.value.startswith("APNS"):
+                profile = profiles.get("APNS")
+            self.profiles[code] = profile or IDEAL_PROFILE
+        self.fleet = ChannelFleet(
+            list(self.profiles.values()),
+            [seeded_streams(child_seed(seed, code)) for code in self.profiles])
+        self._models = [ChannelModel.of(self.fleet, code) for code in self.profiles]
+        self.sticky_keys = {code: p.rate_limit.keys for code, p in self.profiles.items()
+                            if p.rate_limit is not None and p.rate_limit.keys > 1}
+        """Channel code -> rate-limit keys, for the channels with several (sticky senders)."""
+
+    def model(self, code: int) -> ChannelModel:
+        return self._models[code]
+
+    def blocked_reason(self, code: int) -> str | None:
+        """Why no delivery of channel ``code`` can be attempted at all, if none can."""
+        if code == NO_CHANNEL:
+            return "Endpoint has no channel type"
+        if CHANNEL_TYPES[code] in NOT_SENDABLE:
+            return f"Channel type {CHANNEL_TYPES[code].value} cannot be sent to directly"
+        if code in self.disabled:
+            return "Channel is not enabled"
+        return None
+
+    def rate_limit_keys(self, code: int) -> int:
+        limit = self.profiles[code].rate_limit
+        return limit.keys if limit is not None else 1
