@@ -69,6 +69,8 @@ def split_target(target: str) -> tuple[str, str]:
 
 def decode_segment(raw: str) -> str:
     """Percent-decode one path segment; bytes that are not UTF-8 are a 400."""
+    if "%" not in raw:  # nothing to decode: the same string (UTF-8 round-trips)
+        return raw
     try:
         return unquote_to_bytes(raw).decode("utf-8")
     except UnicodeDecodeError:
@@ -86,32 +88,66 @@ def parse_query(query: str) -> dict[str, str]:
 
 
 class Router:
-    """Routes requests to the operations in ``sim.api.OPERATIONS``."""
+    """Routes requests to the operations in ``sim.api.OPERATIONS`` with dict lookups.
+
+    A template's shape is its segments with each label replaced by None; a request's shape is
+    its segments with the label positions of some template of its length blanked the same way,
+    so routing is one dict lookup per distinct label layout (one per length for Pinpoint).
+    """
 
     def __init__(self, operations: Mapping[str, tuple[str, str]] | None = None) -> None:
         table = operations or {name: (op.method, op.uri) for name, op in OPERATIONS.items()}
-        self._templates = [Template(method, name, _segments(uri))
-                           for name, (method, uri) in table.items()]
+        self._layouts: dict[int, list[tuple[bool, ...]]] = {}
+        self._by_shape: dict[tuple[str | None, ...], dict[str, _Compiled]] = {}
+        for order, (name, (method, uri)) in enumerate(table.items()):
+            segments = _segments(uri)
+            layout = tuple(s.startswith("{") for s in segments)
+            layouts = self._layouts.setdefault(len(layout), [])
+            if layout not in layouts:
+                layouts.append(layout)
+            labels = tuple((s[1:-1], i) for i, s in enumerate(segments) if s.startswith("{"))
+            by_method = self._by_shape.setdefault(_shape(segments, layout), {})
+            by_method.setdefault(method, _Compiled(order, name, labels))
 
     def resolve(self, method: str, target: str) -> Route:
         """The route of one request, or the modelled error a client should get for it."""
         path, query = split_target(target)
-        raw_segments = path.split("/")[1:]
+        return self.resolve_path(method, path, query)
+
+    def resolve_path(self, method: str, path: str, query: str) -> Route:
+        """``resolve`` for a target already split by ``split_target``."""
+        segments = path.split("/")[1:]
+        found: _Compiled | None = None
         allowed: list[str] = []
-        for template in self._templates:
-            labels = template.match(raw_segments)
-            if labels is None:
+        for layout in self._layouts.get(len(segments), ()):
+            by_method = self._by_shape.get(_shape(segments, layout))
+            if by_method is None:
                 continue
-            if template.method != method:
-                allowed.append(template.method)
-                continue
-            params = {name: decode_segment(raw) for name, raw in labels.items()}
-            return Route(template.name, params, parse_query(query))
+            compiled = by_method.get(method)
+            if compiled is None:
+                allowed.extend(by_method)
+            elif found is None or compiled.order < found.order:
+                found = compiled
+        if found is not None:
+            params = {name: decode_segment(segments[i]) for name, i in found.labels}
+            return Route(found.name, params, parse_query(query) if query else {})
         if allowed:
             raise MethodNotAllowedWith(
                 f"Method {method} is not allowed on {path}; allowed: {', '.join(allowed)}",
                 allow=sorted(set(allowed)))
         raise _unrouted(method, path)
+
+
+class _Compiled(NamedTuple):
+    order: int
+    """Position in the operations table: the first of several matching templates wins."""
+    name: str
+    labels: tuple[tuple[str, int], ...]
+    """Label name and segment index, in path order."""
+
+
+def _shape(segments: Sequence[str], layout: tuple[bool, ...]) -> tuple[str | None, ...]:
+    return tuple(None if label else s for s, label in zip(segments, layout, strict=True))
 
 
 class MethodNotAllowedWith(MethodNotAllowed):
