@@ -23,6 +23,7 @@ Rules and decisions:
 
 from __future__ import annotations
 
+import functools
 import zlib
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -71,7 +72,10 @@ class _Sparse(msgspec.Struct, gc=False):
     user_attributes: dict[str, list[str]] | None = None
 
 
+@functools.lru_cache(maxsize=4096)
 def iso8601(unix_s: float) -> str:
+    """ISO 8601 with milliseconds, UTC; memoised (many endpoints share a write time, and
+    formatting a datetime costs more than the rest of a GetEndpoint answer)."""
     return datetime.fromtimestamp(unix_s, UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
@@ -371,10 +375,13 @@ class AppStore:
     # -- reads ---------------------------------------------------------------------------
 
     def response(self, row: int, epoch_unix_s: float) -> EndpointResponse:
+        """GetEndpoint's answer for ``row``; on every read's path, so it reads each column
+        cell once as a Python scalar (``ndarray.item``) and dates through ``iso8601``'s memo."""
         sparse = self.sparse.get(row) or _EMPTY_SPARSE
-        code = int(self.channel[row])
-        aid = int(self.address_id[row])
-        user = int(self.user_row[row])
+        code = self.channel.raw.item(row)
+        aid = self.address_id.raw.item(row)
+        user = self.user_row.raw.item(row)
+        endpoint_id = self.ids[row]
         user_struct = None
         if user >= 0 or sparse.user_attributes:
             user_struct = EndpointUser(UserId=self.user_ids[user] if user >= 0 else None,
@@ -384,15 +391,15 @@ class AppStore:
             ApplicationId=self.app_id,
             Attributes=sparse.attributes,
             ChannelType=CHANNEL_TYPES[code] if code != NO_CHANNEL else None,
-            CohortId=str(zlib.crc32(self.ids[row].lower().encode()) % 100),
-            CreationDate=iso8601(epoch_unix_s + float(self.created_s_col[row])),
+            CohortId=str(zlib.crc32(endpoint_id.lower().encode()) % 100),
+            CreationDate=iso8601(epoch_unix_s + self.created_s_col.raw.item(row)),
             Demographic=sparse.demographic,
-            EffectiveDate=iso8601(epoch_unix_s + float(self.effective_s[row])),
-            EndpointStatus="ACTIVE" if self.active[row] else "INACTIVE",
-            Id=self.ids[row],
+            EffectiveDate=iso8601(epoch_unix_s + self.effective_s.raw.item(row)),
+            EndpointStatus="ACTIVE" if self.active.raw.item(row) else "INACTIVE",
+            Id=endpoint_id,
             Location=sparse.location,
             Metrics=sparse.metrics,
-            OptOut="ALL" if self.opted_out[row] else "NONE",
+            OptOut="ALL" if self.opted_out.raw.item(row) else "NONE",
             RequestId=sparse.request_id,
             User=user_struct,
         )
