@@ -20,6 +20,7 @@ from sim.api.errors import BadRequest, InternalServerError, PinpointError, TooMa
 from sim.core.service import Service
 
 from ._config import EmulatorConfig
+from ._deadlines import DeadlineWatcher
 from ._pacing import ServiceClock
 from ._preload import preload_population
 from ._quotas import OperationQuotas
@@ -66,6 +67,8 @@ class Emulator:
                          if config.auth == "sigv4" else None)
         self.stats = EmulatorStats()
         self.clock = ServiceClock(config.pacing)
+        self.deadlines = DeadlineWatcher(min(config.idle_timeout_s, config.request_timeout_s,
+                                             config.send_timeout_s))
         self.started_s = trio.current_time()
         self.service = self._fresh_service()
         self.draining = False
@@ -131,7 +134,8 @@ class Emulator:
         self.stats.record_request(response.stats_key, response.status, latency_s)
 
     async def handle(self, request: IncomingRequest) -> OutgoingResponse:
-        self.stats.in_flight += 1
+        stats = self.stats
+        stats.in_flight += 1
         try:
             if self.draining:
                 return error_response(503, SERVICE_UNAVAILABLE_TYPE,
@@ -143,40 +147,45 @@ class Emulator:
                 return pinpoint_error_response(exc, self._ops_request_id(), UNROUTED)
             if path.startswith(OPS_PREFIX):
                 return self._operations_endpoint(request.method, path, query)
-            return await self._pinpoint(request)
+            return await self._pinpoint(request, path, query)
         except Exception:
             log.exception("unexpected error answering %s %s", request.method,
                           request.target[:200])
             error = InternalServerError("Internal error in the emulator; see its log")
             return pinpoint_error_response(error, self._ops_request_id(), UNROUTED)
         finally:
-            self.stats.in_flight -= 1
+            stats.in_flight -= 1
 
-    async def _pinpoint(self, request: IncomingRequest) -> OutgoingResponse:
+    async def _pinpoint(self, request: IncomingRequest, path: str, query: str
+                        ) -> OutgoingResponse:
         service = self.service
         request_id = service.next_request_id()
         route: Route | None = None
         route_error: PinpointError | None = None
         try:
-            route = self.router.resolve(request.method, request.target)
+            route = self.router.resolve_path(request.method, path, query)
         except PinpointError as exc:
             route_error = exc
         key = route.operation if route is not None else UNROUTED
         try:
             if self.verifier is not None:
-                self.verifier.verify(request.method, request.target, request.headers,
+                headers = [(k.decode("latin-1"), v.decode("latin-1"))
+                           for k, v in request.headers]
+                self.verifier.verify(request.method, request.target, headers,
                                      request.body, self.config.wall_clock())
             if route_error is not None:
                 raise route_error
             assert route is not None
-            if not self.quotas.admit(route.operation, trio.current_time()):
-                raise TooManyRequests(f"Rate exceeded for {route.operation}")
             started = self.clock.now()
+            if self.quotas.limited and not self.quotas.admit(route.operation, started.trio_s):
+                raise TooManyRequests(f"Rate exceeded for {route.operation}")
             reply = service.call(route.operation, route.params, route.query, request.body,
                                  started.service_s, request_id)
         except PinpointError as exc:
             return pinpoint_error_response(exc, request_id, key)
-        await self.clock.hold_until_complete(started, reply.completion_s)
+        release_s = self.clock.release_at(started, reply.completion_s)
+        if release_s is not None:
+            await trio.sleep_until(release_s)
         if reply.trace is not None:
             self.stats.record_send(reply.trace)
         return json_response(reply.status, reply.body, request_id, key)

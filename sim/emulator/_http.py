@@ -9,11 +9,19 @@ nothing a client sends can raise out of ``serve_connection`` or hold it past a d
   reset; a chunked body is cut off the same way once it passes the limit.
 - Idle keep-alive connections close after ``idle_timeout_s`` (or at shutdown) silently.
 - A client that does not read its response within ``send_timeout_s`` is disconnected.
+
+Cost per request matters (the emulator should add little to what h11 itself costs): each
+connection has one cancel scope for its whole life, and its phase (idle, reading, answering,
+sending) only writes a deadline that ``DeadlineWatcher`` enforces (entering a scope or moving
+a trio deadline per receive and send would cost more than the rest of a small request's
+handling); the answer leaves in one ``send_all``.
 """
 
 from __future__ import annotations
 
+import enum
 import logging
+import math
 from http import HTTPStatus
 from typing import Protocol
 
@@ -23,6 +31,7 @@ import trio
 from sim.api.errors import BadRequest, PayloadTooLarge
 
 from ._config import EmulatorConfig
+from ._deadlines import DeadlineWatcher
 from ._responses import REQUEST_TIMEOUT_TYPE, IncomingRequest, OutgoingResponse
 
 log = logging.getLogger("sim.emulator")
@@ -38,6 +47,7 @@ class RequestHandler(Protocol):
     config: EmulatorConfig
     draining: bool
     idle_scopes: set[trio.CancelScope]
+    deadlines: DeadlineWatcher
 
     async def handle(self, request: IncomingRequest) -> OutgoingResponse: ...
 
@@ -47,12 +57,22 @@ class RequestHandler(Protocol):
         """Count an answer sent; ``latency_s`` is None when no request head was parsed."""
 
 
-class _RequestTimeout(Exception):
-    pass
-
-
 class _Closed(Exception):
     """The peer went away or the connection is unusable: stop without answering."""
+
+
+class _Phase(enum.Enum):
+    """What the connection's deadline currently limits (answering: nothing)."""
+
+    IDLE = "idle"
+    READING = "reading"
+    ANSWERING = "answering"
+    SENDING = "sending"
+
+
+_METHODS = {m.encode(): m for m in ("GET", "PUT", "POST", "DELETE", "HEAD", "PATCH")}
+_REASONS = {s.value: s.phrase.encode() for s in HTTPStatus}
+_END_OF_MESSAGE = h11.EndOfMessage()
 
 
 async def serve_connection(stream: trio.abc.Stream, handler: RequestHandler) -> None:
@@ -65,6 +85,7 @@ async def serve_connection(stream: trio.abc.Stream, handler: RequestHandler) -> 
     except Exception:
         log.exception("connection handler failed; closing the connection")
     finally:
+        connection.closed = True
         with trio.CancelScope(shield=True), trio.move_on_after(1.0):
             await stream.aclose()
 
@@ -73,13 +94,32 @@ class _Connection:
     def __init__(self, stream: trio.abc.Stream, handler: RequestHandler) -> None:
         self.stream = stream
         self.handler = handler
-        self.config = handler.config
-        self.h11 = h11.Connection(h11.SERVER,
-                                  max_incomplete_event_size=self.config.max_header_bytes)
-        self.deadline_s = trio.current_time() + self.config.request_timeout_s
+        config = self.config = handler.config
+        self.h11 = h11.Connection(h11.SERVER, max_incomplete_event_size=config.max_header_bytes)
+        self.clock = trio.lowlevel.current_clock()
+        self.scope = trio.CancelScope()
+        self.phase = _Phase.IDLE
+        self.first_byte_s = self.clock.current_time()
+        self.deadline_s = math.inf
+        self.closed = False
+        self.watch_entry = -1
         self.answering_head = False
+        self.deadlines = handler.deadlines
 
     async def run(self) -> None:
+        self.deadlines.watch(self)
+        with self.scope:
+            await self._exchanges()
+        if self.scope.cancelled_caught and self.phase is _Phase.READING:
+            self.scope = trio.CancelScope()  # the old one stays cancelled
+            self.deadline_s = math.inf  # until the answer's send sets its own
+            self.deadlines.watch(self)
+            with self.scope:
+                await self._answer_error(
+                    408, REQUEST_TIMEOUT_TYPE, f"Request not received completely within "
+                    f"{self.config.request_timeout_s:g} s", None)
+
+    async def _exchanges(self) -> None:
         while True:
             response = await self._one_exchange()
             if response is None:
@@ -91,22 +131,19 @@ class _Connection:
 
     async def _one_exchange(self) -> OutgoingResponse | None:
         """Read one request and answer it; None when the peer closed or went idle."""
-        self.deadline_s = trio.current_time() + self.config.request_timeout_s
+        self.first_byte_s = self.clock.current_time()
         try:
             request = await self._read_request()
         except h11.RemoteProtocolError as exc:
             message = (f"Request line and headers exceed {self.config.max_header_bytes} bytes"
                        if exc.error_status_hint == 431 else f"Malformed HTTP request: {exc}")
             return await self._answer_error(400, BadRequest.error_type, message, None)
-        except _RequestTimeout:
-            return await self._answer_error(
-                408, REQUEST_TIMEOUT_TYPE,
-                f"Request not received completely within {self.config.request_timeout_s:g} s",
-                None)
         except PayloadTooLarge as exc:
             return await self._answer_error(413, exc.error_type, exc.message, None)
         if request is None:
             return None
+        self.phase = _Phase.ANSWERING
+        self.deadline_s = math.inf
         response = await self.handler.handle(request)
         await self._send(response, request.received_s)
         if self.h11.their_state is not h11.DONE:  # answered before reading the whole body
@@ -124,25 +161,28 @@ class _Connection:
 
     async def _receive(self, idle: bool) -> None:
         """Feed h11 more bytes; waiting for a new request is idle, anything else is timed."""
+        scope = self.scope
         if idle:
             if self.handler.draining:
                 raise _Closed
-            with trio.CancelScope(deadline=trio.current_time() + self.config.idle_timeout_s
-                                  ) as scope:
-                self.handler.idle_scopes.add(scope)
-                try:
-                    data = await self.stream.receive_some(RECEIVE_CHUNK_BYTES)
-                finally:
-                    self.handler.idle_scopes.discard(scope)
-            if scope.cancelled_caught:
-                raise _Closed
-            self.deadline_s = trio.current_time() + self.config.request_timeout_s
-        else:
-            with trio.move_on_at(self.deadline_s) as scope:
+            self.phase = _Phase.IDLE
+            self.deadline_s = self.clock.current_time() + self.config.idle_timeout_s
+            idle_scopes = self.handler.idle_scopes
+            idle_scopes.add(scope)
+            try:
                 data = await self.stream.receive_some(RECEIVE_CHUNK_BYTES)
-            if scope.cancelled_caught:
-                raise _RequestTimeout
-        self.h11.receive_data(bytes(data))
+            finally:
+                idle_scopes.discard(scope)
+            if scope.cancel_called:  # the idle limit or shutdown came as the bytes arrived
+                raise _Closed
+            self.first_byte_s = self.clock.current_time()
+        else:
+            if self.phase is not _Phase.READING:  # counted from the first byte, not now
+                self.phase = _Phase.READING
+                self.deadline_s = self.first_byte_s + self.config.request_timeout_s
+                self.deadlines.watch(self)
+            data = await self.stream.receive_some(RECEIVE_CHUNK_BYTES)
+        self.h11.receive_data(data)
 
     async def _next_event(self) -> h11.Event:
         while True:
@@ -155,22 +195,25 @@ class _Connection:
 
     async def _read_request(self) -> IncomingRequest | None:
         head = await self._next_event()
-        if isinstance(head, h11.ConnectionClosed):
-            return None
-        if not isinstance(head, h11.Request):
+        if type(head) is not h11.Request:
+            if isinstance(head, h11.ConnectionClosed):
+                return None
             raise h11.RemoteProtocolError(f"expected a request, got {type(head).__name__}")
-        received_s = trio.current_time()
-        self.answering_head = head.method == b"HEAD"
-        head_bytes = len(head.method) + len(head.target) + sum(
-            len(k) + len(v) + 4 for k, v in head.headers)
+        received_s = self.clock.current_time()
+        method = head.method
+        self.answering_head = method == b"HEAD"
+        head_bytes = len(method) + len(head.target)
+        content_length = None
+        for name, value in head.headers:
+            head_bytes += len(name) + len(value) + 4
+            if name == b"content-length":
+                content_length = value
         if head_bytes > self.config.max_header_bytes:  # h11 only limits what it must buffer
             raise h11.RemoteProtocolError("headers too long", error_status_hint=431)
         limit = self.config.max_body_bytes
-        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in head.headers]
-        for name, value in headers:
-            if name == "content-length" and int(value) > limit:
-                raise PayloadTooLarge(f"Request body of {int(value)} bytes exceeds the limit "
-                                      f"of {limit} bytes")
+        if content_length is not None and int(content_length) > limit:
+            raise PayloadTooLarge(f"Request body of {int(content_length)} bytes exceeds the "
+                                  f"limit of {limit} bytes")
         if self.h11.they_are_waiting_for_100_continue:
             go_on = h11.InformationalResponse(status_code=100, headers=[],
                                               reason=b"Continue")
@@ -179,46 +222,49 @@ class _Connection:
         size = 0
         while True:
             event = await self._next_event()
-            if isinstance(event, h11.Data):
+            if type(event) is h11.Data:
                 size += len(event.data)
                 if size > limit:
                     raise PayloadTooLarge(f"Request body exceeds the limit of {limit} bytes")
-                chunks.append(bytes(event.data))
-            elif isinstance(event, h11.EndOfMessage):
+                chunks.append(event.data)
+            elif type(event) is h11.EndOfMessage:
                 break
             else:  # ConnectionClosed mid-body: nobody to answer
                 raise _Closed
-        return IncomingRequest(head.method.decode("ascii"), head.target.decode("latin-1"),
-                               headers, b"".join(chunks), received_s)
+        body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        return IncomingRequest(_METHODS.get(method) or method.decode("ascii"),
+                               head.target.decode("latin-1"), head.headers, bytes(body),
+                               received_s)
 
     async def _send(self, response: OutgoingResponse, received_s: float | None) -> None:
         body = response.body
-        headers = [*response.headers, (b"content-length", str(len(body)).encode())]
+        connection = self.h11
         try:
-            data = self.h11.send(h11.Response(status_code=response.status, headers=headers,
-                                              reason=_reason(response.status)))
+            head = connection.send(h11.Response(status_code=response.status,
+                                                headers=response.headers,
+                                                reason=_REASONS.get(response.status, b"")))
             if body and not self.answering_head:  # a HEAD answer has headers only
-                data += self.h11.send(h11.Data(data=body))
-            data += self.h11.send(h11.EndOfMessage())
+                data = b"".join((head, connection.send(h11.Data(data=body)),
+                                 connection.send(_END_OF_MESSAGE)))
+            else:
+                data = head + connection.send(_END_OF_MESSAGE)
         except h11.LocalProtocolError as exc:
             raise _Closed from exc
         await self._send_bytes(data)
         self.handler.record(
-            response, None if received_s is None else trio.current_time() - received_s)
+            response, None if received_s is None else self.clock.current_time() - received_s)
 
-    async def _send_bytes(self, data: bytes | None) -> None:
-        if not data:
-            return
-        with trio.move_on_after(self.config.send_timeout_s) as scope:
-            await self.stream.send_all(data)
-        if scope.cancelled_caught:
-            raise _Closed
+    async def _send_bytes(self, data: bytes) -> None:
+        self.phase = _Phase.SENDING
+        self.deadline_s = self.clock.current_time() + self.config.send_timeout_s
+        await self.stream.send_all(data)
 
     async def _linger(self) -> None:
         """Half-close, then drain what the client still sends, bounded in time and bytes."""
         send_eof = getattr(self.stream, "send_eof", None)
         if send_eof is None:
             return
+        self.deadline_s = math.inf  # the linger has its own limit
         try:
             await send_eof()
             drained = 0
@@ -230,10 +276,3 @@ class _Connection:
                     drained += len(data)
         except (trio.BrokenResourceError, trio.ClosedResourceError, OSError):
             pass
-
-
-def _reason(status: int) -> bytes:
-    try:
-        return HTTPStatus(status).phrase.encode()
-    except ValueError:
-        return b""

@@ -70,6 +70,8 @@ class OperationQuotas:
     def __init__(self, profile: QuotaProfileName, burst_s: float = 1.0) -> None:
         self.profile = profile
         self.burst_s = burst_s
+        self.limited = profile != "unlimited"
+        """False when ``admit`` always says yes (callers may skip it and its clock read)."""
         self._buckets: dict[str, TokenBucket] = {}
 
     def admit(self, operation: str, now_s: float) -> bool:

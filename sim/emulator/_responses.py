@@ -7,6 +7,7 @@ it needs and ``Content-Type: application/json``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import msgspec
@@ -23,7 +24,8 @@ class IncomingRequest(NamedTuple):
 
     method: str
     target: str
-    headers: list[tuple[str, str]]
+    headers: Sequence[tuple[bytes, bytes]]
+    """As h11 parsed them: lower-case names, raw values (decoded only if SigV4 needs them)."""
     body: bytes
     received_s: float
     """trio time at which the request head was parsed."""
@@ -32,6 +34,7 @@ class IncomingRequest(NamedTuple):
 class OutgoingResponse(NamedTuple):
     status: int
     headers: list[tuple[bytes, bytes]]
+    """Every header to send, ``content-length`` included."""
     body: bytes
     stats_key: str
     """Operation name (or ``_unrouted``, ``_protocol``, ``_pinsim``) for the request counters."""
@@ -44,18 +47,20 @@ class ErrorBody(msgspec.Struct):
 
 
 _encode = msgspec.json.Encoder().encode
+_CONTENT_TYPE = (b"content-type", b"application/json")
+_SERVER = (b"server", SERVER_NAME)
+_CLOSE = (b"connection", b"close")
 
 
 def json_response(status: int, body: bytes, request_id: str, stats_key: str, *,
                   close: bool = False, extra: list[tuple[bytes, bytes]] | None = None
                   ) -> OutgoingResponse:
-    headers = [(b"content-type", b"application/json"),
-               (b"x-amzn-requestid", request_id.encode()),
-               (b"server", SERVER_NAME)]
+    headers = [_CONTENT_TYPE, (b"x-amzn-requestid", request_id.encode()), _SERVER]
     if extra:
         headers.extend(extra)
     if close:
-        headers.append((b"connection", b"close"))
+        headers.append(_CLOSE)
+    headers.append((b"content-length", b"%d" % len(body)))
     return OutgoingResponse(status, headers, body, stats_key, close)
 
 

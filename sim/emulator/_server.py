@@ -37,10 +37,11 @@ async def serve(config: EmulatorConfig, *, handle_signals: bool = False,
     listeners = await trio.open_tcp_listeners(config.port, host=config.host)
     emulator.port = listeners[0].socket.getsockname()[1]
     handler = functools.partial(_serve_stream, emulator)
-    async with trio.open_nursery() as signals:
+    async with trio.open_nursery() as background:  # cancelled once the final stats are out
         connections_scope: list[trio.CancelScope] = []
+        background.start_soon(emulator.deadlines.run)
         if handle_signals:  # lives until the final stats are written: see _shutdown_on_signal
-            signals.start_soon(_shutdown_on_signal, emulator, connections_scope)
+            background.start_soon(_shutdown_on_signal, emulator, connections_scope)
         async with trio.open_nursery() as connections:
             connections_scope.append(connections.cancel_scope)
             async with trio.open_nursery() as accepting:
@@ -58,7 +59,7 @@ async def serve(config: EmulatorConfig, *, handle_signals: bool = False,
             path = config.results_dir / "emulator" / config.run_id / "stats.json"
             write_atomically(path, msgspec.json.format(msgspec.json.encode(report)) + b"\n")
             log.info("final stats written to %s", path)
-        signals.cancel_scope.cancel()
+        background.cancel_scope.cancel()
     return report
 
 

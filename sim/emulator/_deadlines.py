@@ -1,0 +1,81 @@
+"""The time limits of every connection, enforced by one task instead of a deadline per phase.
+
+Changing a trio cancel scope's deadline costs several microseconds (a KI-protected context
+manager and a heap entry in the run loop), and a keep-alive connection changes phase several
+times per request. So a connection only writes its current phase's deadline into a float
+(``Watched.deadline_s``, ``inf`` when no limit applies) and ``DeadlineWatcher.run`` cancels its
+scope once that time has come.
+
+The watcher wakes at times that are never later than a connection's deadline: when it looks at
+a connection at time T it comes back at ``min(deadline_s, T + shortest_limit_s)``. A phase that
+starts after T and whose limit is counted from its start ends no earlier than
+``T + shortest_limit_s``, so no deadline can be missed; a phase whose deadline was fixed
+earlier (a request's, counted from its first byte) calls ``watch`` again when it starts. Each
+connection has one live heap entry and costs the watcher one wake-up per ``shortest_limit_s``
+at most, whatever its request rate. Deadlines are exact to the clock, so trio's MockClock tests
+keep exact timings.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+from typing import Protocol
+
+import trio
+
+
+class Watched(Protocol):
+    """A connection as the watcher sees it."""
+
+    deadline_s: float
+    """When the current phase must be over (trio time; inf: no limit now)."""
+    scope: trio.CancelScope
+    """Cancelled at the deadline."""
+    closed: bool
+    """Set when the connection is done; the watcher then forgets it."""
+    watch_entry: int
+    """Which heap entry is live (set by the watcher; older entries are dropped)."""
+
+
+class DeadlineWatcher:
+    """Cancels each watched connection's scope at its deadline; create it inside trio."""
+
+    def __init__(self, shortest_limit_s: float) -> None:
+        if not shortest_limit_s > 0:
+            raise ValueError(f"shortest_limit_s must be > 0, not {shortest_limit_s}")
+        self.shortest_limit_s = shortest_limit_s
+        self._clock = trio.lowlevel.current_clock()
+        self._heap: list[tuple[float, int, Watched]] = []
+        self._entries = itertools.count()  # also keeps ties from comparing connections
+        self._sleep: trio.CancelScope | None = None
+
+    def watch(self, connection: Watched) -> None:
+        """Watch a new connection, or one whose ``deadline_s`` was not counted from now."""
+        now_s = self._clock.current_time()
+        self._check_at(min(connection.deadline_s, now_s + self.shortest_limit_s), connection)
+
+    def _check_at(self, at_s: float, connection: Watched) -> None:
+        entry = connection.watch_entry = next(self._entries)
+        heapq.heappush(self._heap, (at_s, entry, connection))
+        if self._sleep is not None and at_s < self._sleep.deadline:
+            self._sleep.deadline = at_s
+
+    async def run(self) -> None:
+        """Enforce deadlines until cancelled."""
+        heap = self._heap
+        while True:
+            with trio.CancelScope(deadline=heap[0][0] if heap else math.inf) as self._sleep:
+                await trio.sleep_forever()
+            self._sleep = None
+            now_s = self._clock.current_time()
+            while heap and heap[0][0] <= now_s:
+                _, entry, connection = heapq.heappop(heap)
+                if connection.closed or entry != connection.watch_entry:
+                    continue
+                if connection.deadline_s <= now_s:
+                    connection.scope.cancel()
+                else:
+                    self._check_at(min(connection.deadline_s, now_s + self.shortest_limit_s),
+                                   connection)
