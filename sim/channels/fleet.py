@@ -34,7 +34,7 @@ I16 = npt.NDArray[np.int16]
 U8 = npt.NDArray[np.uint8]
 
 SUCCESS_STATUS_CODE = 200
-BLOCK = 1024
+BLOCK = 8192
 """Random values drawn ahead per stream at least (a request's deliveries then cost a read)."""
 NO_F64: F64 = np.empty(0, dtype=np.float64)
 NO_I64: I64 = np.empty(0, dtype=np.int64)
@@ -111,8 +111,10 @@ class ChannelFleet:
 
     def admit(self, slot: U8, status: U8, status_code: I16, message: I32, start_s: F64,
               end_s: F64, *, all_at_s: float = 0.0, arrival_s: F64 = NO_F64,
-              parts: I64 = NO_I64, key: I64 = NO_I64, parts_by_slot: I64 | None = None) -> int:
-        """Admit the deliveries whose ``status`` is UNDECIDED; returns how many succeeded.
+              parts: I64 = NO_I64, key: I64 = NO_I64, parts_by_slot: I64 | None = None
+              ) -> tuple[int, float]:
+        """Admit the deliveries whose ``status`` is UNDECIDED; returns how many succeeded and
+        the latest end of an accepted one (-inf if none).
 
         Writes their ``status``, ``status_code``, ``message``, ``start_s`` and ``end_s``. Each
         arrives at ``arrival_s[i]`` (non-decreasing per slot) or, without that column, at
@@ -120,18 +122,19 @@ class ChannelFleet:
         ``key`` (the rate-limit bucket, in [0, keys)) to 0. The caller checks the columns
         (``ChannelModel`` does); a delivery on a slot the fleet lacks must be decided.
         """
-        successful = 0
+        successful, latest_end_s = 0, -math.inf
         if parts_by_slot is None:
             parts_by_slot = self.parts_by_slot
         while True:
-            done, stopped = k.admit(
+            done, stopped, end = k.admit(
                 arrival_s, all_at_s, slot, parts, parts_by_slot, key, self.config,
                 self.limits, self.tat_s, self.server_free_s, self.draws, self.draw_at,
                 self.draw_end, self.boundaries, self.outcome_status, self.outcome_code,
                 self.outcome_message, start_s, end_s, status, status_code, message)
             successful += done
+            latest_end_s = max(latest_end_s, end)
             if stopped < 0:
-                return successful
+                return successful, latest_end_s
             s = int(slot[stopped])
             self._draw_ahead(s, int(np.count_nonzero(slot[stopped:] == s)))
 

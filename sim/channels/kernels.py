@@ -86,9 +86,10 @@ def admit(
     status: U8,
     status_code: I16,
     message: I32,
-) -> tuple[int, int]:
+) -> tuple[int, int, float]:
     """Admit every delivery whose ``status`` is UNDECIDED, in order; returns (deliveries that
-    succeeded, -1), or (those so far, i) when delivery i finds a random stream of its slot dry.
+    succeeded, -1, latest end), or (those so far, i, latest end so far) when delivery i finds
+    a random stream of its slot dry.
 
     Delivery i arrives at ``arrival_s[i]`` (or ``all_at_s`` when ``arrival_s`` is empty) on
     channel ``slot[i]``, weighs ``parts[i]`` (or ``parts_by_slot[slot]``) and uses bucket key
@@ -104,6 +105,7 @@ def admit(
     delivery ends when it arrives and consumes no random value.
     """
     n_successful = 0
+    latest_end_s = -np.inf
     timed = arrival_s.shape[0] > 0
     weighed = parts.shape[0] > 0
     keyed = key.shape[0] > 0
@@ -114,7 +116,8 @@ def admit(
         if draw_at[s, LATENCY_STREAM] >= draw_end[s, LATENCY_STREAM] or (
                 config[s, DRAWS_OUTCOMES]
                 and draw_at[s, OUTCOME_STREAM] >= draw_end[s, OUTCOME_STREAM]):
-            return n_successful, i  # before any state changes: the caller draws and resumes
+            # before any state changes: the caller draws more and calls again
+            return n_successful, i, latest_end_s
         t = arrival_s[i] if timed else all_at_s
         ready = t
         accepted = True
@@ -153,6 +156,8 @@ def admit(
                 end = start + draws[p]
             start_s[i] = start
             end_s[i] = end
+            if end > latest_end_s:
+                latest_end_s = end
             if config[s, DRAWS_OUTCOMES]:
                 p = draw_at[s, OUTCOME_STREAM]
                 draw_at[s, OUTCOME_STREAM] = p + 1
@@ -168,7 +173,7 @@ def admit(
         message[i] = outcome_message[row]
         if st == SUCCESSFUL:
             n_successful += 1
-    return n_successful, -1
+    return n_successful, -1, latest_end_s
 
 
 @_jit

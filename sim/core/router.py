@@ -53,6 +53,9 @@ class ChannelRouter:
             list(self.profiles.values()),
             [seeded_streams(child_seed(seed, code)) for code in self.profiles])
         self._models = [ChannelModel.of(self.fleet, code) for code in self.profiles]
+        self.blocked = {code: reason for code in [*self.profiles, NO_CHANNEL]
+                        if (reason := self.blocked_reason(code)) is not None}
+        """Channel code -> why no delivery of it can be attempted, for the codes that can't."""
         self.sticky_keys = {code: p.rate_limit.keys for code, p in self.profiles.items()
                             if p.rate_limit is not None and p.rate_limit.keys > 1}
         """Channel code -> rate-limit keys, for the channels with several (sticky senders)."""

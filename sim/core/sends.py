@@ -22,7 +22,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable, Sequence
 from itertools import compress
-from operator import attrgetter
+from operator import attrgetter, eq
 from typing import NamedTuple
 
 import numpy as np
@@ -52,7 +52,6 @@ GCM_CODE = CODE_BY_NAME["GCM"]
 RecipientConfig = AddressConfiguration | EndpointSendConfiguration | None
 _CHANNEL_NAME = attrgetter("ChannelType._value_")
 _PLAIN_ADDRESS = tuple(AddressConfiguration(ChannelType=ct) for ct in CHANNEL_TYPES)
-_PLAIN_ENDPOINT = EndpointSendConfiguration()
 _SELECT = tuple(bytes(int(i == code) for i in range(256)) for code in range(256))
 """``codes.translate(_SELECT[c])``: 1 where the code is c, else 0 (a mask for ``compress``)."""
 
@@ -72,18 +71,29 @@ class Outcome(NamedTuple):
     """Per-recipient results of one request, in recipient order.
 
     ``message`` indexes ``message_texts``; a SUCCESSFUL recipient's StatusMessage is
-    "MessageId: <its message id>". ``unsuccessful`` lists the positions of the others.
+    "MessageId: <its message id>", which is ``message_id_prefix`` followed by
+    ``MESSAGE_ID_SUFFIXES[position]``. ``unsuccessful`` lists the positions of the others.
     """
 
     status: npt.NDArray[np.uint8]
     status_code: npt.NDArray[np.int16]
     message: npt.NDArray[np.int32]
     message_texts: Sequence[str]
-    message_ids: list[str | None]
+    message_id_prefix: str
     unsuccessful: list[int]
     updated_tokens: dict[int, str]
     latency_s: npt.NDArray[np.float64]
     completion_s: float
+
+    def message_id(self, i: int) -> str | None:
+        """Recipient ``i``'s message id; None unless SUCCESSFUL."""
+        return None if self.status[i] != SUCCESSFUL else (
+            self.message_id_prefix + MESSAGE_ID_SUFFIXES[i])
+
+
+MESSAGE_ID_SUFFIXES = tuple(f"{i:04x}" for i in range(2048))
+"""Message id endings by recipient position (a request has at most 100 users of at most 15
+endpoints each); concatenating a prefix is cheaper than formatting a number per recipient."""
 
 
 def expand(app: AppStore, addresses: dict[str, AddressConfiguration] | None,
@@ -148,11 +158,13 @@ def expand(app: AppStore, addresses: dict[str, AddressConfiguration] | None,
 
 def deliver(expanded: Expanded, config: DirectMessageConfiguration,
             context: dict[str, str] | None, now_s: float, channels: ChannelRouter,
-            plain_content: PlainContentCache, next_message_ids: Callable[[int], list[str]],
+            plain_content: PlainContentCache, next_message_prefix: Callable[[], str],
             opt_out_as_permanent_p: float, rules_rng: np.random.Generator) -> Outcome:
     """Rules, content and address checks, then one admission for every channel."""
     channel, codes = expanded.channel, expanded.codes
     n = len(codes)
+    if n > len(MESSAGE_ID_SUFFIXES):
+        raise ValueError(f"A request of {n} recipients exceeds the message id space")
     messages = MessageTable(channels.fleet.messages)
     if expanded.recipients is None:
         status = np.full(n, UNDECIDED, dtype=np.uint8)
@@ -166,24 +178,22 @@ def deliver(expanded: Expanded, config: DirectMessageConfiguration,
                             message)
     fleet = channels.fleet
     parts_by_slot = fleet.parts_by_slot.copy()
-    for ch in sorted(set(codes)):
-        blocked = channels.blocked_reason(ch)
+    present = set(codes)
+    for ch in present:
+        blocked = channels.blocked.get(ch)
         if blocked is not None:
             checks.fail(np.flatnonzero(channel == ch), blocked)
         else:
             parts_by_slot[ch] = checks.channel(ch)
-    parts = checks.parts(parts_by_slot)
-    key = _sticky_keys(expanded, channels.sticky_keys) if channels.sticky_keys.keys() & set(
-        codes) else _NO_KEYS
+    key = (_sticky_keys(expanded, channels.sticky_keys)
+           if not channels.sticky_keys.keys().isdisjoint(present) else _NO_KEYS)
     end_s = np.full(n, now_s)
-    successful = fleet.admit(channel, status, code, message, np.empty(n), end_s, all_at_s=now_s,
-                             parts=parts, key=key, parts_by_slot=parts_by_slot)
-    message_ids: list[str | None] = list(next_message_ids(n))
+    successful, completion_s = fleet.admit(
+        channel, status, code, message, np.empty(n), end_s, all_at_s=now_s,
+        parts=checks.parts(parts_by_slot), key=key, parts_by_slot=parts_by_slot)
     unsuccessful = [] if successful == n else np.flatnonzero(status != SUCCESSFUL).tolist()
-    for i in unsuccessful:
-        message_ids[i] = None
-    return Outcome(status, code, message, messages.texts, message_ids, unsuccessful, {},
-                   end_s - now_s, float(end_s.max()))
+    return Outcome(status, code, message, messages.texts, next_message_prefix(), unsuccessful,
+                   {}, end_s - now_s, max(completion_s, now_s))
 
 
 _NO_KEYS = np.empty(0, dtype=np.int64)
@@ -254,12 +264,11 @@ class _RequestChecks:
 
 
 def _own_content(expanded: Expanded) -> list[int]:
-    """Positions of recipients with their own content; a C-level count proves there are none
-    in the common case (a config equal to the plain one of its channel has none)."""
+    """Positions of recipients with their own content. In the common case (bare addresses
+    whose configs equal their channel's plain one) one C-level pass proves there are none."""
     configs = expanded.configs
-    plain = configs.count(None) + configs.count(_PLAIN_ENDPOINT) + sum(
-        configs.count(_PLAIN_ADDRESS[ch]) for ch in set(expanded.codes) if ch < len(CHANNEL_TYPES))
-    if plain == len(configs):
+    if expanded.rows is None and all(map(eq, configs, map(_PLAIN_ADDRESS.__getitem__,
+                                                          expanded.codes))):
         return []
     return [i for i, c in enumerate(configs) if has_own_content(c)]
 
