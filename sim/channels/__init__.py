@@ -8,6 +8,7 @@ reads a clock or does I/O.
 from .batch import Admission as Admission
 from .batch import DeliveryBatch as DeliveryBatch
 from .fleet import ChannelFleet as ChannelFleet
+from .fleet import ChannelState as ChannelState
 from .fleet import seeded_streams as seeded_streams
 from .kernels import UNDECIDED as UNDECIDED
 from .latency import BasicLatency as BasicLatency
@@ -54,6 +55,7 @@ __all__ = [
     "ChannelFleet",
     "ChannelModel",
     "ChannelProfile",
+    "ChannelState",
     "ConstantLatency",
     "DeliveryBatch",
     "EmpiricalLatency",

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import NamedTuple
 
+import msgspec
 import numpy as np
 import numpy.typing as npt
 
@@ -46,6 +48,14 @@ def seeded_streams(seed: np.random.SeedSequence | int) -> Streams:
     """The streams of a channel seeded ``seed``: child 0 for latency, child 1 for outcomes."""
     seq = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     return (np.random.default_rng(child_seed(seq, 0)), np.random.default_rng(child_seed(seq, 1)))
+
+
+class Admitted(NamedTuple):
+    """What one ``ChannelFleet.admit`` call decided, besides the columns it wrote."""
+
+    successful: int
+    unsuccessful: I64  # positions of every delivery not SUCCESSFUL (decided before or now)
+    latest_end_s: float  # latest end of an accepted delivery; -inf if none
 
 
 class ChannelFleet:
@@ -112,9 +122,8 @@ class ChannelFleet:
     def admit(self, slot: U8, status: U8, status_code: I16, message: I32, start_s: F64,
               end_s: F64, *, all_at_s: float = 0.0, arrival_s: F64 = NO_F64,
               parts: I64 = NO_I64, key: I64 = NO_I64, parts_by_slot: I64 | None = None
-              ) -> tuple[int, float]:
-        """Admit the deliveries whose ``status`` is UNDECIDED; returns how many succeeded and
-        the latest end of an accepted one (-inf if none).
+              ) -> Admitted:
+        """Admit the deliveries whose ``status`` is UNDECIDED.
 
         Writes their ``status``, ``status_code``, ``message``, ``start_s`` and ``end_s``. Each
         arrives at ``arrival_s[i]`` (non-decreasing per slot) or, without that column, at
@@ -122,20 +131,22 @@ class ChannelFleet:
         ``key`` (the rate-limit bucket, in [0, keys)) to 0. The caller checks the columns
         (``ChannelModel`` does); a delivery on a slot the fleet lacks must be decided.
         """
-        successful, latest_end_s = 0, -math.inf
+        successful, latest_end_s, first, n_unsuccessful = 0, -math.inf, 0, 0
+        unsuccessful = np.empty(len(slot), dtype=np.int64)
         if parts_by_slot is None:
             parts_by_slot = self.parts_by_slot
         while True:
-            done, stopped, end = k.admit(
+            done, stopped, end, n_unsuccessful = k.admit(
                 arrival_s, all_at_s, slot, parts, parts_by_slot, key, self.config,
                 self.limits, self.tat_s, self.server_free_s, self.draws, self.draw_at,
                 self.draw_end, self.boundaries, self.outcome_status, self.outcome_code,
-                self.outcome_message, start_s, end_s, status, status_code, message)
+                self.outcome_message, start_s, end_s, status, status_code, message, first,
+                unsuccessful, n_unsuccessful)
             successful += done
             latest_end_s = max(latest_end_s, end)
             if stopped < 0:
-                return successful, latest_end_s
-            s = int(slot[stopped])
+                return Admitted(successful, unsuccessful[:n_unsuccessful], latest_end_s)
+            s, first = int(slot[stopped]), stopped
             self._draw_ahead(s, int(np.count_nonzero(slot[stopped:] == s)))
 
     def _draw_ahead(self, s: int, need: int) -> None:
@@ -170,3 +181,42 @@ class ChannelFleet:
                 self.draw_at[s_, j]:self.draw_end[s_, j]]
         self.draws, self.draw_capacity, self.draw_start = draws, capacities, starts
         self.draw_at, self.draw_end = starts.copy(), starts + left
+
+    def state(self, slot: int, now_s: float) -> ChannelState:
+        """How busy slot ``slot`` is at ``now_s``: its pool and its rate-limit buckets."""
+        row = self.config[slot]
+        state = ChannelState()
+        if row[k.POOLED]:
+            at, servers = int(row[k.HEAP_AT]), int(row[k.SERVERS])
+            free_s = self.server_free_s[at:at + servers]
+            state.servers = servers
+            state.busy_servers = int(np.count_nonzero(free_s > now_s))
+            state.server_wait_s = max(0.0, float(free_s[0]) - now_s)  # the heap's minimum
+        if row[k.LIMITED]:
+            keys = self.profiles[slot].rate_limit.keys  # type: ignore[union-attr]
+            tat_s = self.tat_s[int(row[k.TAT_AT]):int(row[k.TAT_AT]) + keys]
+            interval_s, burst = (float(v) for v in self.limits[slot])
+            behind_s = np.maximum(tat_s - now_s, 0.0)
+            state.bucket_keys = keys
+            state.tokens = float(np.clip(burst - behind_s / interval_s, 0.0, burst).min())
+            state.bucket_wait_s = float(np.maximum(behind_s - (burst - 1.0) * interval_s,
+                                                   0.0).max())
+        return state
+
+
+class ChannelState(msgspec.Struct, kw_only=True):
+    """A channel's load at one instant (``GET /_pinsim/stats`` reports one per channel).
+
+    ``busy_servers`` of ``servers`` hold a delivery (or are booked for a queued one) and a
+    delivery arriving now waits ``server_wait_s`` for one. ``tokens`` is the fewest in any of
+    the ``bucket_keys`` buckets and ``bucket_wait_s`` the longest wait for a token (queue mode
+    builds a backlog; reject mode never waits). None and 0 where the channel has no pool or no
+    rate limit.
+    """
+
+    servers: int | None = None
+    busy_servers: int = 0
+    server_wait_s: float = 0.0
+    bucket_keys: int = 0
+    tokens: float | None = None
+    bucket_wait_s: float = 0.0

@@ -86,10 +86,15 @@ def admit(
     status: U8,
     status_code: I16,
     message: I32,
-) -> tuple[int, int, float]:
-    """Admit every delivery whose ``status`` is UNDECIDED, in order; returns (deliveries that
-    succeeded, -1, latest end), or (those so far, i, latest end so far) when delivery i finds
-    a random stream of its slot dry.
+    first: int,
+    unsuccessful: I64,
+    n_unsuccessful: int,
+) -> tuple[int, int, float, int]:
+    """Admit every delivery from ``first`` on whose ``status`` is UNDECIDED, in order; returns
+    (deliveries that succeeded, -1, latest end, unsuccessful count), or the same so far with
+    ``i`` instead of -1 when delivery i finds a random stream of its slot dry (call again
+    with ``first=i``). The positions of deliveries that end up (or already were) anything but
+    SUCCESSFUL are appended to ``unsuccessful`` after the ``n_unsuccessful`` already there.
 
     Delivery i arrives at ``arrival_s[i]`` (or ``all_at_s`` when ``arrival_s`` is empty) on
     channel ``slot[i]``, weighs ``parts[i]`` (or ``parts_by_slot[slot]``) and uses bucket key
@@ -109,15 +114,18 @@ def admit(
     timed = arrival_s.shape[0] > 0
     weighed = parts.shape[0] > 0
     keyed = key.shape[0] > 0
-    for i in range(slot.shape[0]):
+    for i in range(first, slot.shape[0]):
         if status[i] != UNDECIDED:
+            if status[i] != SUCCESSFUL:
+                unsuccessful[n_unsuccessful] = i
+                n_unsuccessful += 1
             continue
         s = slot[i]
         if draw_at[s, LATENCY_STREAM] >= draw_end[s, LATENCY_STREAM] or (
                 config[s, DRAWS_OUTCOMES]
                 and draw_at[s, OUTCOME_STREAM] >= draw_end[s, OUTCOME_STREAM]):
             # before any state changes: the caller draws more and calls again
-            return n_successful, i, latest_end_s
+            return n_successful, i, latest_end_s, n_unsuccessful
         t = arrival_s[i] if timed else all_at_s
         ready = t
         accepted = True
@@ -173,7 +181,10 @@ def admit(
         message[i] = outcome_message[row]
         if st == SUCCESSFUL:
             n_successful += 1
-    return n_successful, -1, latest_end_s
+        else:
+            unsuccessful[n_unsuccessful] = i
+            n_unsuccessful += 1
+    return n_successful, -1, latest_end_s, n_unsuccessful
 
 
 @_jit

@@ -14,7 +14,14 @@ import math
 import numpy as np
 
 from .batch import Admission, DeliveryBatch
-from .fleet import NO_F64, NO_I64, SUCCESS_STATUS_CODE, ChannelFleet, seeded_streams
+from .fleet import (
+    NO_F64,
+    NO_I64,
+    SUCCESS_STATUS_CODE,
+    ChannelFleet,
+    ChannelState,
+    seeded_streams,
+)
 from .kernels import UNDECIDED
 from .profile import ChannelProfile
 
@@ -65,6 +72,10 @@ class ChannelModel:
     def servers(self) -> int | None:
         """Concurrent deliveries the pool allows; None when unlimited."""
         return self.profile.pool.servers if self.profile.pool else None
+
+    def state(self, now: float) -> ChannelState:
+        """How busy the channel is at ``now``: its pool and rate-limit buckets."""
+        return self._fleet.state(self._slot, now)
 
     def admit(self, now: float, batch: DeliveryBatch) -> Admission:
         """Admit ``batch`` at time ``now`` (seconds); every arrival must be <= now.

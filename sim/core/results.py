@@ -9,7 +9,6 @@ built in one comprehension and the (few) others patched in by position, which ke
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from itertools import chain, repeat
 
 import msgspec
 
@@ -93,14 +92,11 @@ def address_results_json(outcome: Outcome, addresses: list[str]) -> bytes | None
         return None
     n = len(addresses)
     prefix = outcome.message_id_prefix
-    opening, middle, closing = '":' + _HEAD + prefix, _MIDDLE + prefix, _TAIL + ',"'
+    openings, middles, closings = (['":' + _HEAD + prefix] * n, [_MIDDLE + prefix] * n,
+                                   [_TAIL + ',"'] * n)
     suffixes: Sequence[str] = MESSAGE_ID_SUFFIXES[:n]
-    if not outcome.unsuccessful:
-        pieces = zip(addresses, repeat(opening), suffixes, repeat(middle), suffixes,
-                     repeat(closing))
-    else:
-        openings, suffixes, middles, closings = ([opening] * n, list(suffixes), [middle] * n,
-                                                 [closing] * n)
+    if outcome.unsuccessful:
+        suffixes = list(suffixes)
         shared: dict[tuple[int, int, int], MessageResult] = {}
         texts: dict[int, str] = {}  # id of a shared failure -> its JSON
         for i in outcome.unsuccessful:
@@ -111,5 +107,7 @@ def address_results_json(outcome: Outcome, addresses: list[str]) -> bytes | None
             if text is None:
                 text = texts[id(failure)] = '":' + msgspec.json.encode(failure).decode()
             openings[i], suffixes[i], middles[i], closings[i] = text, "", "", ',"'
-        pieces = zip(addresses, openings, suffixes, middles, suffixes, closings, strict=True)
-    return ('{"' + "".join(chain.from_iterable(pieces))[:-2] + "}").encode()
+    pieces = [""] * (6 * n)  # filled by slice: no tuple per recipient as zip would make
+    for k, column in enumerate((addresses, openings, suffixes, middles, suffixes, closings)):
+        pieces[k::6] = column
+    return ('{"' + "".join(pieces)[:-2] + "}").encode()

@@ -188,12 +188,12 @@ def deliver(expanded: Expanded, config: DirectMessageConfiguration,
     key = (_sticky_keys(expanded, channels.sticky_keys)
            if not channels.sticky_keys.keys().isdisjoint(present) else _NO_KEYS)
     end_s = np.full(n, now_s)
-    successful, completion_s = fleet.admit(
-        channel, status, code, message, np.empty(n), end_s, all_at_s=now_s,
-        parts=checks.parts(parts_by_slot), key=key, parts_by_slot=parts_by_slot)
-    unsuccessful = [] if successful == n else np.flatnonzero(status != SUCCESSFUL).tolist()
-    return Outcome(status, code, message, messages.texts, next_message_prefix(), unsuccessful,
-                   {}, end_s - now_s, max(completion_s, now_s))
+    admitted = fleet.admit(channel, status, code, message, np.empty(n), end_s, all_at_s=now_s,
+                           parts=checks.parts(parts_by_slot), key=key,
+                           parts_by_slot=parts_by_slot)
+    return Outcome(status, code, message, messages.texts, next_message_prefix(),
+                   admitted.unsuccessful.tolist(), {}, end_s - now_s,
+                   max(admitted.latest_end_s, now_s))
 
 
 _NO_KEYS = np.empty(0, dtype=np.int64)

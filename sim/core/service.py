@@ -46,8 +46,9 @@ from sim.api import ChannelType as _ChannelType
 from sim.api import DefaultMessage as _DefaultMessage
 from sim.api import EndpointSendConfiguration as _EndpointConfig
 from sim.api.errors import BadRequest, NotFound
-from sim.channels import PERMANENT_FAILURE, ChannelProfile
+from sim.channels import PERMANENT_FAILURE, ChannelProfile, ChannelState
 
+from .channel_types import CODE_BY_NAME
 from .results import address_results, address_results_json, endpoint_results
 from .router import ChannelRouter
 from .sends import (
@@ -139,6 +140,12 @@ class Service:
         the recipient's position, unique and deterministic like a counter."""
         self._message_seq += 1
         return self._message_id_format % self._message_seq
+
+    def channel_states(self, now_s: float) -> dict[str, ChannelState]:
+        """The load of each configured channel at ``now_s`` (pool and rate-limit buckets)."""
+        fleet = self.channels.fleet
+        return {name: fleet.state(CODE_BY_NAME[name], now_s)
+                for name in sorted(self.config.channels)}
 
     # -- apps ----------------------------------------------------------------------------
 
