@@ -184,17 +184,22 @@ class _Connection:
             data = await self.stream.receive_some(RECEIVE_CHUNK_BYTES)
         self.h11.receive_data(data)
 
-    async def _next_event(self) -> h11.Event:
+    async def _receive_event(self) -> h11.Event:
+        """The next event, once h11 has said it needs more bytes (callers try ``next_event``
+        first: most events are already buffered, and an await per event costs)."""
         while True:
+            idle = self.h11.their_state is h11.IDLE and not self.h11.trailing_data[0]
+            await self._receive(idle)
             event = self.h11.next_event()
             if event is not h11.NEED_DATA:
                 assert isinstance(event, h11.Event)  # PAUSED only comes after a full request
                 return event
-            idle = self.h11.their_state is h11.IDLE and not self.h11.trailing_data[0]
-            await self._receive(idle)
 
     async def _read_request(self) -> IncomingRequest | None:
-        head = await self._next_event()
+        connection = self.h11
+        head = connection.next_event()
+        if head is h11.NEED_DATA:
+            head = await self._receive_event()
         if type(head) is not h11.Request:
             if isinstance(head, h11.ConnectionClosed):
                 return None
@@ -214,14 +219,16 @@ class _Connection:
         if content_length is not None and int(content_length) > limit:
             raise PayloadTooLarge(f"Request body of {int(content_length)} bytes exceeds the "
                                   f"limit of {limit} bytes")
-        if self.h11.they_are_waiting_for_100_continue:
+        if connection.they_are_waiting_for_100_continue:
             go_on = h11.InformationalResponse(status_code=100, headers=[],
                                               reason=b"Continue")
-            await self._send_bytes(self.h11.send(go_on))
+            await self._send_bytes(connection.send(go_on))
         chunks: list[bytes] = []
         size = 0
         while True:
-            event = await self._next_event()
+            event = connection.next_event()
+            if event is h11.NEED_DATA:
+                event = await self._receive_event()
             if type(event) is h11.Data:
                 size += len(event.data)
                 if size > limit:
@@ -250,7 +257,9 @@ class _Connection:
                 data = head + connection.send(_END_OF_MESSAGE)
         except h11.LocalProtocolError as exc:
             raise _Closed from exc
-        await self._send_bytes(data)
+        self.phase = _Phase.SENDING  # as _send_bytes, without one more await
+        self.deadline_s = self.clock.current_time() + self.config.send_timeout_s
+        await self.stream.send_all(data)
         self.handler.record(
             response, None if received_s is None else self.clock.current_time() - received_s)
 

@@ -13,7 +13,8 @@ is a 400 that says it is not emulated (reference §1); any other path is a 404.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+import operator
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import NamedTuple
 from urllib.parse import parse_qsl, unquote_to_bytes
 
@@ -90,23 +91,24 @@ def parse_query(query: str) -> dict[str, str]:
 class Router:
     """Routes requests to the operations in ``sim.api.OPERATIONS`` with dict lookups.
 
-    A template's shape is its segments with each label replaced by None; a request's shape is
-    its segments with the label positions of some template of its length blanked the same way,
-    so routing is one dict lookup per distinct label layout (one per length for Pinpoint).
+    Templates are grouped by length and by where their labels are (their layout); within a
+    layout, by their literal segments. A request takes its segments at each layout's literal
+    places and looks them up: one dict lookup per layout of its length (one for Pinpoint).
     """
 
     def __init__(self, operations: Mapping[str, tuple[str, str]] | None = None) -> None:
         table = operations or {name: (op.method, op.uri) for name, op in OPERATIONS.items()}
-        self._layouts: dict[int, list[tuple[bool, ...]]] = {}
-        self._by_shape: dict[tuple[str | None, ...], dict[str, _Compiled]] = {}
+        self._layouts: dict[int, list[_Layout]] = {}
         for order, (name, (method, uri)) in enumerate(table.items()):
             segments = _segments(uri)
-            layout = tuple(s.startswith("{") for s in segments)
-            layouts = self._layouts.setdefault(len(layout), [])
-            if layout not in layouts:
+            is_label = tuple(s.startswith("{") for s in segments)
+            layouts = self._layouts.setdefault(len(segments), [])
+            layout = next((lay for lay in layouts if lay.is_label == is_label), None)
+            if layout is None:
+                layout = _Layout.of(is_label)
                 layouts.append(layout)
-            labels = tuple((s[1:-1], i) for i, s in enumerate(segments) if s.startswith("{"))
-            by_method = self._by_shape.setdefault(_shape(segments, layout), {})
+            labels = tuple((s[1:-1], i) for i, s in enumerate(segments) if is_label[i])
+            by_method = layout.templates.setdefault(layout.literals(segments), {})
             by_method.setdefault(method, _Compiled(order, name, labels))
 
     def resolve(self, method: str, target: str) -> Route:
@@ -120,7 +122,7 @@ class Router:
         found: _Compiled | None = None
         allowed: list[str] = []
         for layout in self._layouts.get(len(segments), ()):
-            by_method = self._by_shape.get(_shape(segments, layout))
+            by_method = layout.templates.get(layout.literals(segments))
             if by_method is None:
                 continue
             compiled = by_method.get(method)
@@ -146,8 +148,24 @@ class _Compiled(NamedTuple):
     """Label name and segment index, in path order."""
 
 
-def _shape(segments: Sequence[str], layout: tuple[bool, ...]) -> tuple[str | None, ...]:
-    return tuple(None if label else s for s, label in zip(segments, layout, strict=True))
+class _Layout(NamedTuple):
+    """Templates of one length with labels at the same places, by their literal segments."""
+
+    is_label: tuple[bool, ...]
+    literals: Callable[[Sequence[str]], Hashable]
+    """A path's segments at this layout's literal places (an ``itemgetter``: C speed)."""
+    templates: dict[Hashable, dict[str, _Compiled]]
+    """Literal segments -> method -> template."""
+
+    @classmethod
+    def of(cls, is_label: tuple[bool, ...]) -> _Layout:
+        places = [i for i, label in enumerate(is_label) if not label]
+        literals = operator.itemgetter(*places) if places else _no_literals
+        return cls(is_label, literals, {})
+
+
+def _no_literals(segments: Sequence[str]) -> Hashable:
+    return ()
 
 
 class MethodNotAllowedWith(MethodNotAllowed):
