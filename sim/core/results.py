@@ -107,7 +107,9 @@ def address_results_json(outcome: Outcome, addresses: list[str]) -> bytes | None
             if text is None:
                 text = texts[id(failure)] = '":' + msgspec.json.encode(failure).decode()
             openings[i], suffixes[i], middles[i], closings[i] = text, "", "", ',"'
-    pieces = [""] * (6 * n)  # filled by slice: no tuple per recipient as zip would make
+    closings[-1] = closings[-1][:-2] + "}"
+    pieces = [""] * (6 * n + 1)  # filled by slice: no tuple per recipient as zip would make
+    pieces[0] = '{"'
     for k, column in enumerate((addresses, openings, suffixes, middles, suffixes, closings)):
-        pieces[k::6] = column
-    return ('{"' + "".join(pieces)[:-2] + "}").encode()
+        pieces[k + 1::6] = column
+    return "".join(pieces).encode()

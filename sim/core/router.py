@@ -26,6 +26,7 @@ from sim.channels import (
 )
 
 from .channel_types import CHANNEL_TYPES, CODE_BY_NAME, NOT_SENDABLE
+from .messages import SharedMessages
 from .store import NO_CHANNEL
 
 #: A channel with no profile: instant and always SUCCESSFUL (deterministic tests of user code).
@@ -53,6 +54,7 @@ class ChannelRouter:
             list(self.profiles.values()),
             [seeded_streams(child_seed(seed, code)) for code in self.profiles])
         self._models = [ChannelModel.of(self.fleet, code) for code in self.profiles]
+        self.messages = SharedMessages.of(self.fleet.messages)
         self.blocked = {code: reason for code in [*self.profiles, NO_CHANNEL]
                         if (reason := self.blocked_reason(code)) is not None}
         """Channel code -> why no delivery of it can be attempted, for the codes that can't."""

@@ -41,8 +41,9 @@ from sim.channels import PERMANENT_FAILURE, SUCCESSFUL, UNDECIDED
 from .addresses import CHECKED_ADDRESS_CHANNELS, address_problem, all_valid
 from .channel_types import CHANNEL_TYPES, CODE_BY_NAME, FAMILY
 from .content import ContentResolver, ResolvedContent, has_own_content
+from .messages import MessageTable
 from .router import ChannelRouter
-from .rules import RULE_MESSAGES, Recipients, apply_rules
+from .rules import Recipients, apply_rules
 from .store import NO_CHANNEL, AppStore
 
 STATUSES: tuple[DeliveryStatus, ...] = tuple(DeliveryStatus)
@@ -165,7 +166,7 @@ def deliver(expanded: Expanded, config: DirectMessageConfiguration,
     n = len(codes)
     if n > len(MESSAGE_ID_SUFFIXES):
         raise ValueError(f"A request of {n} recipients exceeds the message id space")
-    messages = MessageTable(channels.fleet.messages)
+    messages = MessageTable(channels.messages)
     if expanded.recipients is None:
         status = np.full(n, UNDECIDED, dtype=np.uint8)
         code = np.zeros(n, dtype=np.int16)
@@ -300,35 +301,4 @@ class PlainContentCache:
             if len(self._by_message) >= self._max_messages:
                 del self._by_message[next(iter(self._by_message))]
             found = self._by_message[key] = {}
-        return found
-
-
-class MessageTable:
-    """The distinct StatusMessages of one request; recipients hold an index into it.
-
-    It starts as the channel fleet's messages followed by the rules' (``rule_index`` maps a
-    rule message to its row), shared by every request, and is copied only when a request adds
-    a message of its own.
-    """
-
-    __slots__ = ("_index", "_owned", "rule_index", "texts")
-    _shared: dict[tuple[str, ...], tuple[list[str], dict[str, int], npt.NDArray[np.int32]]] = {}
-
-    def __init__(self, channel_messages: tuple[str, ...]) -> None:
-        shared = self._shared.get(channel_messages)
-        if shared is None:
-            texts = [*channel_messages, *RULE_MESSAGES[1:]]
-            index = {t: i for i, t in reversed(list(enumerate(texts)))}
-            rule_index = np.array([index[t] for t in RULE_MESSAGES], dtype=np.int32)
-            shared = self._shared[channel_messages] = (texts, index, rule_index)
-        self.texts, self._index, self.rule_index = shared
-        self._owned = False
-
-    def add(self, text: str) -> int:
-        found = self._index.get(text)
-        if found is None:
-            if not self._owned:
-                self.texts, self._index, self._owned = list(self.texts), dict(self._index), True
-            found = self._index[text] = len(self.texts)
-            self.texts.append(text)
         return found

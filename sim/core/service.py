@@ -366,12 +366,15 @@ class Service:
         return Reply(status, encode(payload), trace.completion_s if trace else now_s, trace)
 
 
+_NO_CONTENT = DirectMessageConfiguration()
+_NO_TEMPLATES = TemplateConfiguration()
+
+
 def _check_content(config: DirectMessageConfiguration,
                    templates: TemplateConfiguration | None) -> None:
-    if any(getattr(config, f) is not None for f in config.__struct_fields__):
+    if config != _NO_CONTENT:
         return
-    if templates is not None and any(getattr(templates, f) is not None
-                                     for f in templates.__struct_fields__):
+    if templates is not None and templates != _NO_TEMPLATES:
         raise BadRequest("MessageConfiguration is empty and message templates are not emulated: "
                          "set DefaultMessage or a channel message")
     raise BadRequest("MessageConfiguration is empty: set DefaultMessage, "
