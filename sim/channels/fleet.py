@@ -85,7 +85,7 @@ class ChannelFleet:
                 keys += limit.keys
             if profile.pool is not None:
                 row[k.POOLED], row[k.HEAP_AT], row[k.SERVERS] = 1, servers, profile.pool.servers
-                servers += profile.pool.servers + 1
+                servers += profile.pool.servers
             row[k.OUTCOME_AT], row[k.FAILURES], row[k.BOUNDS_AT] = (
                 len(rows), len(profile.failures), len(bounds))
             rows += [(STATUS_CODES[f.status], f.status_code, f.status_message)
@@ -104,9 +104,8 @@ class ChannelFleet:
         """Status messages, indexed by the ``message`` column admission writes; 0 is ""."""
         self.boundaries = np.array(bounds, dtype=np.float64)
         self.tat_s = np.full(keys, -math.inf)
-        self.server_free_s = np.full(servers, -math.inf)
-        self.server_free_s[(self.config[:, k.HEAP_AT] + self.config[:, k.SERVERS])[
-            self.config[:, k.POOLED] == 1]] = math.inf  # each pool's sentinel
+        self.server_free_s = np.zeros(servers)  # each pool's heap of booked servers
+        self.booked = np.zeros(n, dtype=np.int64)  # how many servers each heap holds
         self._latency = [LatencySampler(p.latency, latency) for p, (latency, _) in
                          zip(profiles, streams, strict=True)]
         self._outcome = [outcome for _, outcome in streams]
@@ -138,10 +137,10 @@ class ChannelFleet:
         while True:
             done, stopped, end, n_unsuccessful = k.admit(
                 arrival_s, all_at_s, slot, parts, parts_by_slot, key, self.config,
-                self.limits, self.tat_s, self.server_free_s, self.draws, self.draw_at,
-                self.draw_end, self.boundaries, self.outcome_status, self.outcome_code,
-                self.outcome_message, start_s, end_s, status, status_code, message, first,
-                unsuccessful, n_unsuccessful)
+                self.limits, self.tat_s, self.server_free_s, self.booked, self.draws,
+                self.draw_at, self.draw_end, self.boundaries, self.outcome_status,
+                self.outcome_code, self.outcome_message, start_s, end_s, status, status_code,
+                message, first, unsuccessful, n_unsuccessful)
             successful += done
             latest_end_s = max(latest_end_s, end)
             if stopped < 0:
@@ -188,10 +187,11 @@ class ChannelFleet:
         state = ChannelState()
         if row[k.POOLED]:
             at, servers = int(row[k.HEAP_AT]), int(row[k.SERVERS])
-            free_s = self.server_free_s[at:at + servers]
+            free_s = self.server_free_s[at:at + int(self.booked[slot])]
             state.servers = servers
             state.busy_servers = int(np.count_nonzero(free_s > now_s))
-            state.server_wait_s = max(0.0, float(free_s[0]) - now_s)  # the heap's minimum
+            if state.busy_servers == servers:
+                state.server_wait_s = float(free_s[0]) - now_s  # the heap's minimum
         if row[k.LIMITED]:
             keys = self.profiles[slot].rate_limit.keys  # type: ignore[union-attr]
             tat_s = self.tat_s[int(row[k.TAT_AT]):int(row[k.TAT_AT]) + keys]

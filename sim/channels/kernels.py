@@ -39,8 +39,8 @@ PART_COUNTED = 1  # 1: the bucket counts message parts, not messages
 QUEUED = 2  # 1: wait for tokens; 0: THROTTLED without them
 TAT_AT = 3  # first of the slot's per-key theoretical arrival times in ``tat_s``
 POOLED = 4  # 1: a FIFO pool of servers applies
-HEAP_AT = 5  # the slot's min-heap of server free times in ``server_free_s``
-SERVERS = 6  # its size (followed by one +inf sentinel)
+HEAP_AT = 5  # the slot's min-heap of booked servers' free times in ``server_free_s``
+SERVERS = 6  # its capacity: the pool's servers
 OUTCOME_AT = 7  # first outcome row: failures, then success, then throttled
 FAILURES = 8  # number of failure rules
 BOUNDS_AT = 9  # first of the failures' cumulative probabilities in ``boundaries``
@@ -74,6 +74,7 @@ def admit(
     limits: F64,
     tat_s: F64,
     server_free_s: F64,
+    booked: I64,
     draws: F64,
     draw_at: I64,
     draw_end: I64,
@@ -102,11 +103,13 @@ def admit(
     theoretical arrival time, so the bucket holds ``burst - max(tat - t, 0) / interval``
     tokens at time t. A delivery of weight w needs min(w, burst) tokens (a message heavier than
     the burst waits for a full bucket instead of forever) and consumes w. Pool: it starts when
-    ready and the earliest server is free; each pool is a binary min-heap of free times plus
-    one +inf sentinel (every node then has a right child to compare). An accepted delivery
-    takes the next value of its latency stream and, when the slot draws outcomes, of its
-    outcome stream: outcome k is the number of boundaries <= u. Values drawn ahead lie in
-    ``draws[draw_at[s, j]:draw_end[s, j]]`` for slot s and stream j. A throttled
+    ready and the earliest server is free. Each pool keeps a binary min-heap of the free times
+    of its ``booked[s]`` booked servers; the others are idle. Arrivals never go back, so a
+    server free by an arrival is idle for every later delivery: it leaves the heap, which
+    then holds only the servers still busy (a few, not thousands, at moderate load). An
+    accepted delivery takes the next value of its latency stream and, when the slot draws
+    outcomes, of its outcome stream: outcome k is the number of boundaries <= u. Values drawn
+    ahead lie in ``draws[draw_at[s, j]:draw_end[s, j]]`` for slot s and stream j. A throttled
     delivery ends when it arrives and consumes no random value.
     """
     n_successful = 0
@@ -154,14 +157,22 @@ def admit(
             p = draw_at[s, LATENCY_STREAM]
             draw_at[s, LATENCY_STREAM] = p + 1
             start = ready
+            end = start + draws[p]
             if config[s, POOLED]:
                 at = config[s, HEAP_AT]
-                if server_free_s[at] > start:
-                    start = server_free_s[at]
-                end = start + draws[p]
-                _replace_earliest(server_free_s, at, config[s, SERVERS], end)
-            else:
-                end = start + draws[p]
+                size = booked[s]
+                while size > 0 and server_free_s[at] <= t:  # free by now: idle from here on
+                    size -= 1
+                    _sift_down(server_free_s, at, size, server_free_s[at + size])
+                if size < config[s, SERVERS]:  # an idle server: start when ready
+                    _sift_up(server_free_s, at, size, end)
+                    size += 1
+                else:  # every server booked: the earliest to free up takes it
+                    if server_free_s[at] > start:
+                        start = server_free_s[at]
+                        end = start + draws[p]
+                    _sift_down(server_free_s, at, size, end)
+                booked[s] = size
             start_s[i] = start
             end_s[i] = end
             if end > latest_end_s:
@@ -188,24 +199,30 @@ def admit(
 
 
 @_jit
-def _replace_earliest(server_free_s: F64, at: int, servers: int, free_s: float) -> None:
-    """heapreplace on the pool heap at ``at``: its earliest free time becomes ``free_s``.
-
-    Bottom-up: move the smaller child up to a leaf, then sift the new free time up from there
-    (it usually belongs near the bottom). The +inf sentinel after the heap gives every node a
-    right child to compare.
-    """
+def _sift_down(heap: F64, at: int, size: int, value: float) -> None:
+    """Put ``value`` at the root of the ``size``-element min-heap at ``heap[at:]``."""
     pos = 0
-    child = 1
-    while child < servers:
-        child += server_free_s[at + child + 1] < server_free_s[at + child]
-        server_free_s[at + pos] = server_free_s[at + child]
-        pos = child
+    while True:
         child = 2 * pos + 1
+        if child >= size:
+            break
+        if child + 1 < size and heap[at + child + 1] < heap[at + child]:
+            child += 1
+        if heap[at + child] >= value:
+            break
+        heap[at + pos] = heap[at + child]
+        pos = child
+    heap[at + pos] = value
+
+
+@_jit
+def _sift_up(heap: F64, at: int, size: int, value: float) -> None:
+    """Add ``value`` to the ``size``-element min-heap at ``heap[at:]`` (room for one more)."""
+    pos = size
     while pos > 0:
         parent = (pos - 1) >> 1
-        if server_free_s[at + parent] <= free_s:
+        if heap[at + parent] <= value:
             break
-        server_free_s[at + pos] = server_free_s[at + parent]
+        heap[at + pos] = heap[at + parent]
         pos = parent
-    server_free_s[at + pos] = free_s
+    heap[at + pos] = value
