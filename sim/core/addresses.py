@@ -15,17 +15,22 @@ from .channel_types import CODE
 
 _E164 = re.compile(r"\+[1-9][0-9]{1,14}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
-_E164_LINES = re.compile(r"(?:\+[1-9][0-9]{1,14}\n)*")
-_EMAIL_LINES = re.compile(r"(?:[^@\s]+@[^@\s]+\n)*")
+_E164_LINES = re.compile(r"(?:\+[1-9][0-9]{1,14}+\n)*+")  # possessive: no backtracking
+_EMAIL_LINES = re.compile(r"(?:[^@\s]++@[^@\s]++\n)*+")
 PHONE_CHANNELS = frozenset({CODE[ChannelType.SMS], CODE[ChannelType.VOICE]})
 EMAIL_CHANNEL = CODE[ChannelType.EMAIL]
 CHECKED_ADDRESS_CHANNELS = PHONE_CHANNELS | {EMAIL_CHANNEL}
 
 
-def all_valid(channel: int, addresses: list[str]) -> bool:
-    """Every address well-formed for ``channel`` (one of CHECKED_ADDRESS_CHANNELS)."""
+def all_valid(channel: int, addresses: list[str | None]) -> bool:
+    """Every address present and well-formed for ``channel`` (a CHECKED_ADDRESS_CHANNELS)."""
+    if not addresses:
+        return True
     lines = _E164_LINES if channel in PHONE_CHANNELS else _EMAIL_LINES
-    joined = "\n".join(addresses) + "\n"
+    try:
+        joined = "\n".join(addresses) + "\n"  # type: ignore[arg-type]
+    except TypeError:  # an endpoint without an address
+        return False
     return joined.count("\n") == len(addresses) and lines.fullmatch(joined) is not None
 
 

@@ -168,7 +168,8 @@ def deliver(expanded: Expanded, config: DirectMessageConfiguration,
         raise ValueError(f"A request of {n} recipients exceeds the message id space")
     messages = MessageTable(channels.messages)
     if expanded.recipients is None:
-        status = np.full(n, UNDECIDED, dtype=np.uint8)
+        status = np.empty(n, dtype=np.uint8)
+        status.fill(UNDECIDED)
         code = np.zeros(n, dtype=np.int16)
         message = np.zeros(n, dtype=np.int32)
     else:
@@ -188,7 +189,8 @@ def deliver(expanded: Expanded, config: DirectMessageConfiguration,
             parts_by_slot[ch] = checks.channel(ch)
     key = (_sticky_keys(expanded, channels.sticky_keys)
            if not channels.sticky_keys.keys().isdisjoint(present) else _NO_KEYS)
-    end_s = np.full(n, now_s)
+    end_s = np.empty(n)
+    end_s.fill(now_s)
     admitted = fleet.admit(channel, status, code, message, np.empty(n), end_s, all_at_s=now_s,
                            parts=checks.parts(parts_by_slot), key=key,
                            parts_by_slot=parts_by_slot)
@@ -235,7 +237,7 @@ class _RequestChecks:
         expanded = self._expanded
         if ch in CHECKED_ADDRESS_CHANNELS:
             addresses = list(compress(expanded.addresses, expanded.codes.translate(_SELECT[ch])))
-            if None in addresses or not all_valid(ch, addresses):  # type: ignore[arg-type]
+            if not all_valid(ch, addresses):
                 for i in np.flatnonzero(expanded.channel == ch).tolist():
                     problem = address_problem(ch, expanded.addresses[i])
                     if problem is not None:
