@@ -8,9 +8,11 @@ built in one comprehension and the (few) others patched in by position, which ke
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 
 import msgspec
+import numpy as np
 
 from sim.api import DeliveryStatus, EndpointMessageResult, MessageResult
 from sim.channels import SUCCESS_STATUS_CODE
@@ -39,7 +41,7 @@ def address_results(outcome: Outcome, count: int) -> list[MessageResult]:
 def _failure(outcome: Outcome, i: int, shared: dict[tuple[int, int, int], MessageResult]
              ) -> MessageResult:
     """Recipient ``i``'s (unsuccessful) result, one Struct per status, code and message."""
-    key = (int(outcome.status[i]), int(outcome.status_code[i]), int(outcome.message[i]))
+    key = (outcome.status.item(i), outcome.status_code.item(i), outcome.message.item(i))
     found = shared.get(key)
     if found is None:
         found = shared[key] = MessageResult(DeliveryStatus=STATUSES[key[0]], StatusCode=key[1],
@@ -74,8 +76,21 @@ def _success_template() -> tuple[str, str, str]:
 
 
 _HEAD, _MIDDLE, _TAIL = _success_template()
-_ESCAPED = bytes([*range(0x20), ord('"'), ord("\\")])
-"""Characters a JSON string escapes (of ASCII text; other text takes the Struct path)."""
+
+
+def _plain_json_text(text: str) -> bool:
+    """ASCII without a character JSON escapes (``"``, backslash, controls): as it is in JSON.
+    (Other text takes the Struct path.) Controls are found by one vectorised minimum."""
+    return (text.isascii() and '"' not in text and "\\" not in text
+            and (not text or int(np.frombuffer(text.encode(), dtype=np.uint8).min()) >= 0x20))
+
+
+@functools.lru_cache(maxsize=1024)
+def _failure_json(status: int, status_code: int, message: str) -> str:
+    """The JSON of an unsuccessful result (a few distinct ones serve every request)."""
+    return msgspec.json.encode(MessageResult(DeliveryStatus=STATUSES[status],
+                                             StatusCode=status_code,
+                                             StatusMessage=message)).decode()
 
 
 def address_results_json(outcome: Outcome, addresses: list[str]) -> bytes | None:
@@ -87,8 +102,7 @@ def address_results_json(outcome: Outcome, addresses: list[str]) -> bytes | None
     here the text is joined in one C-level pass from msgspec's own encoding of a result,
     split around the message id, and of each shared failure.
     """
-    keys = "".join(addresses)
-    if not keys.isascii() or len(keys.encode().translate(None, _ESCAPED)) != len(keys):
+    if not _plain_json_text("".join(addresses)):
         return None
     n = len(addresses)
     prefix = outcome.message_id_prefix
@@ -97,16 +111,14 @@ def address_results_json(outcome: Outcome, addresses: list[str]) -> bytes | None
     suffixes: Sequence[str] = MESSAGE_ID_SUFFIXES[:n]
     if outcome.unsuccessful:
         suffixes = list(suffixes)
-        shared: dict[tuple[int, int, int], MessageResult] = {}
-        texts: dict[int, str] = {}  # id of a shared failure -> its JSON
+        status, code, message = outcome.status, outcome.status_code, outcome.message
+        texts = outcome.message_texts
         for i in outcome.unsuccessful:
             if i >= n:
                 break
-            failure = _failure(outcome, i, shared)
-            text = texts.get(id(failure))
-            if text is None:
-                text = texts[id(failure)] = '":' + msgspec.json.encode(failure).decode()
-            openings[i], suffixes[i], middles[i], closings[i] = text, "", "", ',"'
+            openings[i] = '":' + _failure_json(status.item(i), code.item(i),
+                                               texts[message.item(i)])
+            suffixes[i], middles[i], closings[i] = "", "", ',"'
     closings[-1] = closings[-1][:-2] + "}"
     pieces = [""] * (6 * n + 1)  # filled by slice: no tuple per recipient as zip would make
     pieces[0] = '{"'
