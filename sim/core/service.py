@@ -279,17 +279,18 @@ class Service:
                                 now_s)
         n = len(addresses)
         keys = list(addresses)
-        result: Any = json_results and not endpoints and address_results_json(outcome, keys)
-        if result:
-            result = msgspec.Raw(result)
-        else:
-            result = dict(zip(keys, address_results(outcome, n), strict=True))
+        result: Any = None
+        if addresses:
+            json = json_results and not endpoints and address_results_json(outcome, keys)
+            result = msgspec.Raw(json) if json else dict(zip(
+                keys, address_results(outcome, n), strict=True))
         endpoint_result = dict(zip(endpoints, endpoint_results(outcome, expanded, range(
-            n, n + len(endpoints))), strict=True))
+            n, n + len(endpoints))), strict=True)) if endpoints else None
         response = MessageResponse(ApplicationId=app_id,
                                    RequestId=request_id or self.next_request_id(),
-                                   Result=result or None, EndpointResult=endpoint_result or None)
-        return response, _trace(now_s, outcome, expanded, [*keys, *endpoints])
+                                   Result=result, EndpointResult=endpoint_result)
+        return response, _trace(now_s, outcome, expanded,
+                                [*keys, *endpoints] if endpoints else keys)
 
     def send_users_messages(self, app_id: str, request: SendUsersMessageRequest, now_s: float,
                             request_id: str | None = None
