@@ -159,41 +159,45 @@ class _Connection:
         await self._linger()
         return response
 
-    async def _receive(self, idle: bool) -> None:
-        """Feed h11 more bytes; waiting for a new request is idle, anything else is timed."""
-        scope = self.scope
-        if idle:
-            if self.handler.draining:
-                raise _Closed
-            self.phase = _Phase.IDLE
-            self.deadline_s = self.clock.current_time() + self.config.idle_timeout_s
-            idle_scopes = self.handler.idle_scopes
-            idle_scopes.add(scope)
-            try:
-                data = await self.stream.receive_some(RECEIVE_CHUNK_BYTES)
-            finally:
-                idle_scopes.discard(scope)
-            if scope.cancel_called:  # the idle limit or shutdown came as the bytes arrived
-                raise _Closed
-            self.first_byte_s = self.clock.current_time()
-        else:
-            if self.phase is not _Phase.READING:  # counted from the first byte, not now
-                self.phase = _Phase.READING
-                self.deadline_s = self.first_byte_s + self.config.request_timeout_s
-                self.deadlines.watch(self)
-            data = await self.stream.receive_some(RECEIVE_CHUNK_BYTES)
-        self.h11.receive_data(data)
-
     async def _receive_event(self) -> h11.Event:
         """The next event, once h11 has said it needs more bytes (callers try ``next_event``
-        first: most events are already buffered, and an await per event costs)."""
+        first: most events are already buffered, and an await per event costs). Waiting for a
+        new request is idle; waiting for the rest of one is limited by the request timeout."""
+        connection = self.h11
         while True:
-            idle = self.h11.their_state is h11.IDLE and not self.h11.trailing_data[0]
-            await self._receive(idle)
-            event = self.h11.next_event()
+            if connection.their_state is h11.IDLE and not connection.trailing_data[0]:
+                data = await self._receive_idle()
+            else:
+                if self.phase is not _Phase.READING:  # counted from the first byte, not now
+                    self.phase = _Phase.READING
+                    self.deadline_s = self.first_byte_s + self.config.request_timeout_s
+                    self.deadlines.watch(self)
+                data = await self.stream.receive_some(RECEIVE_CHUNK_BYTES)
+            connection.receive_data(data)
+            event = connection.next_event()
             if event is not h11.NEED_DATA:
                 assert isinstance(event, h11.Event)  # PAUSED only comes after a full request
                 return event
+
+    async def _receive_idle(self) -> bytes:
+        """The first bytes of the next request; idle connections close at shutdown."""
+        handler = self.handler
+        if handler.draining:
+            raise _Closed
+        scope = self.scope
+        self.phase = _Phase.IDLE
+        self.deadline_s = self.clock.current_time() + self.config.idle_timeout_s
+        handler.idle_scopes.add(scope)
+        try:
+            data: bytes = await self.stream.receive_some(RECEIVE_CHUNK_BYTES)
+        finally:
+            handler.idle_scopes.discard(scope)
+        now_s = self.first_byte_s = self.clock.current_time()
+        # the idle limit or shutdown came as the bytes arrived (scope.cancel_called, without
+        # its clock read: the watcher cancels only past deadline_s, shutdown sets draining)
+        if handler.draining or now_s >= self.deadline_s:
+            raise _Closed
+        return data
 
     async def _read_request(self) -> IncomingRequest | None:
         connection = self.h11
@@ -209,9 +213,9 @@ class _Connection:
         self.answering_head = method == b"HEAD"
         head_bytes = len(method) + len(head.target)
         content_length = None
-        for name, value in head.headers:
+        for name, value in head.headers.raw_items():  # a list: faster than the Sequence
             head_bytes += len(name) + len(value) + 4
-            if name == b"content-length":
+            if len(name) == 14 and name.lower() == b"content-length":
                 content_length = value
         if head_bytes > self.config.max_header_bytes:  # h11 only limits what it must buffer
             raise h11.RemoteProtocolError("headers too long", error_status_hint=431)
