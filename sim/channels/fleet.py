@@ -78,7 +78,7 @@ class ChannelFleet:
             row = self.config[s]
             limit = profile.rate_limit
             if limit is not None:
-                row[k.LIMITED], row[k.TAT_AT] = 1, keys
+                row[k.LIMITED], row[k.TAT_AT], row[k.KEYS] = 1, keys, limit.keys
                 row[k.PART_COUNTED] = limit.unit == "part"
                 row[k.QUEUED] = limit.mode == "queue"
                 self.limits[s] = (limit.interval_s, limit.burst)
@@ -127,8 +127,9 @@ class ChannelFleet:
         Writes their ``status``, ``status_code``, ``message``, ``start_s`` and ``end_s``. Each
         arrives at ``arrival_s[i]`` (non-decreasing per slot) or, without that column, at
         ``all_at_s``. ``parts`` defaults to ``parts_by_slot`` (by default the fleet's),
-        ``key`` (the rate-limit bucket, in [0, keys)) to 0. The caller checks the columns
-        (``ChannelModel`` does); a delivery on a slot the fleet lacks must be decided.
+        ``key`` (the rate-limit bucket, taken modulo the slot's keys) to 0. The caller checks
+        the columns (``ChannelModel`` does); a delivery on a slot the fleet lacks must be
+        decided (else ValueError).
         """
         successful, latest_end_s, first, n_unsuccessful = 0, -math.inf, 0, 0
         unsuccessful = np.empty(len(slot), dtype=np.int64)

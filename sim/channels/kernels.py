@@ -45,7 +45,8 @@ OUTCOME_AT = 7  # first outcome row: failures, then success, then throttled
 FAILURES = 8  # number of failure rules
 BOUNDS_AT = 9  # first of the failures' cumulative probabilities in ``boundaries``
 DRAWS_OUTCOMES = 10  # 1: failures have probability, so each delivery draws a uniform
-CONFIG_COLUMNS = 11
+KEYS = 11  # rate-limit buckets (keys) of the slot
+CONFIG_COLUMNS = 12
 # Float configuration columns (ChannelFleet.limits).
 INTERVAL_S = 0  # seconds one token takes to refill
 BURST = 1  # tokens the bucket holds when full
@@ -99,10 +100,11 @@ def admit(
 
     Delivery i arrives at ``arrival_s[i]`` (or ``all_at_s`` when ``arrival_s`` is empty) on
     channel ``slot[i]``, weighs ``parts[i]`` (or ``parts_by_slot[slot]``) and uses bucket key
-    ``key[i]`` (or 0). Bucket: GCRA (virtual scheduling) per key; ``tat_s[k]`` is key k's
-    theoretical arrival time, so the bucket holds ``burst - max(tat - t, 0) / interval``
-    tokens at time t. A delivery of weight w needs min(w, burst) tokens (a message heavier than
-    the burst waits for a full bucket instead of forever) and consumes w. Pool: it starts when
+    ``key[i]`` modulo the slot's keys (or 0). Bucket: GCRA (virtual scheduling) per key;
+    ``tat_s[k]`` is key k's theoretical arrival time, so the bucket holds
+    ``burst - max(tat - t, 0) / interval`` tokens at time t. A delivery of weight w needs
+    min(w, burst) tokens (a message heavier than the burst waits for a full bucket instead of
+    forever) and consumes w. Pool: it starts when
     ready and the earliest server is free. Each pool keeps a binary min-heap of the free times
     of its ``booked[s]`` booked servers; the others are idle. Arrivals never go back, so a
     server free by an arrival is idle for every later delivery: it leaves the heap, which
@@ -124,6 +126,8 @@ def admit(
                 n_unsuccessful += 1
             continue
         s = slot[i]
+        if s >= config.shape[0]:
+            raise ValueError("An undecided delivery names a slot the fleet does not have")
         if draw_at[s, LATENCY_STREAM] >= draw_end[s, LATENCY_STREAM] or (
                 config[s, DRAWS_OUTCOMES]
                 and draw_at[s, OUTCOME_STREAM] >= draw_end[s, OUTCOME_STREAM]):
@@ -133,7 +137,9 @@ def admit(
         ready = t
         accepted = True
         if config[s, LIMITED]:
-            k = config[s, TAT_AT] + (key[i] if keyed else 0)
+            k = config[s, TAT_AT]
+            if keyed and config[s, KEYS] > 1:
+                k += key[i] % config[s, KEYS]  # never outside the slot's buckets
             w = 1.0
             if config[s, PART_COUNTED]:
                 w = float(parts[i] if weighed else parts_by_slot[s])
