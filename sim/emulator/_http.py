@@ -120,53 +120,68 @@ class _Connection:
                     f"{self.config.request_timeout_s:g} s", None)
 
     async def _exchanges(self) -> None:
+        """Read a request, answer it, again, until either side closes or an answer closes."""
+        connection = self.h11
         while True:
-            response = await self._one_exchange()
-            if response is None:
+            self.first_byte_s = self.clock.current_time()
+            try:
+                request = await self._read_request()
+            except h11.RemoteProtocolError as exc:
+                message = (f"Request line and headers exceed {self.config.max_header_bytes} "
+                           "bytes" if exc.error_status_hint == 431
+                           else f"Malformed HTTP request: {exc}")
+                await self._answer_error(400, BadRequest.error_type, message, None)
                 return
-            if response.close or self.h11.our_state is not h11.DONE \
-                    or self.h11.their_state is not h11.DONE:
+            except PayloadTooLarge as exc:
+                await self._answer_error(413, exc.error_type, exc.message, None)
                 return
-            self.h11.start_next_cycle()
-
-    async def _one_exchange(self) -> OutgoingResponse | None:
-        """Read one request and answer it; None when the peer closed or went idle."""
-        self.first_byte_s = self.clock.current_time()
-        try:
-            request = await self._read_request()
-        except h11.RemoteProtocolError as exc:
-            message = (f"Request line and headers exceed {self.config.max_header_bytes} bytes"
-                       if exc.error_status_hint == 431 else f"Malformed HTTP request: {exc}")
-            return await self._answer_error(400, BadRequest.error_type, message, None)
-        except PayloadTooLarge as exc:
-            return await self._answer_error(413, exc.error_type, exc.message, None)
-        if request is None:
-            return None
-        self.phase = _Phase.ANSWERING
-        self.deadline_s = math.inf
-        response = await self.handler.handle(request)
-        await self._send(response, request.received_s)
-        if self.h11.their_state is not h11.DONE:  # answered before reading the whole body
-            await self._linger()
-        return response
+            if request is None:  # the peer closed
+                return
+            self.phase = _Phase.ANSWERING
+            self.deadline_s = math.inf
+            response = await self.handler.handle(request)
+            await self._send(response, request.received_s)
+            if connection.their_state is not h11.DONE:  # answered before reading the whole body
+                await self._linger()
+                return
+            if response.close or connection.our_state is not h11.DONE:
+                return
+            connection.start_next_cycle()
 
     async def _answer_error(self, status: int, error_type: str, message: str,
-                            received_s: float | None) -> OutgoingResponse | None:
+                            received_s: float | None) -> None:
+        """Answer a request that cannot be served, then close (lingering)."""
         if self.h11.our_state not in (h11.IDLE, h11.SEND_RESPONSE):
-            return None
+            return
         response = self.handler.protocol_error(status, error_type, message)
         await self._send(response, received_s)
         await self._linger()
-        return response
 
     async def _receive_event(self) -> h11.Event:
         """The next event, once h11 has said it needs more bytes (callers try ``next_event``
         first: most events are already buffered, and an await per event costs). Waiting for a
-        new request is idle; waiting for the rest of one is limited by the request timeout."""
+        new request is idle (and ends at shutdown); waiting for the rest of one is limited by
+        the request timeout."""
         connection = self.h11
         while True:
             if connection.their_state is h11.IDLE and not connection.trailing_data[0]:
-                data = await self._receive_idle()
+                handler = self.handler
+                if handler.draining:
+                    raise _Closed
+                scope = self.scope
+                self.phase = _Phase.IDLE
+                self.deadline_s = self.clock.current_time() + self.config.idle_timeout_s
+                handler.idle_scopes.add(scope)
+                try:
+                    data = await self.stream.receive_some(RECEIVE_CHUNK_BYTES)
+                finally:
+                    handler.idle_scopes.discard(scope)
+                now_s = self.first_byte_s = self.clock.current_time()
+                # the idle limit or shutdown came as the bytes arrived (scope.cancel_called
+                # without its clock read: the watcher cancels only past deadline_s, and
+                # shutdown sets draining first)
+                if handler.draining or now_s >= self.deadline_s:
+                    raise _Closed
             else:
                 if self.phase is not _Phase.READING:  # counted from the first byte, not now
                     self.phase = _Phase.READING
@@ -178,26 +193,6 @@ class _Connection:
             if event is not h11.NEED_DATA:
                 assert isinstance(event, h11.Event)  # PAUSED only comes after a full request
                 return event
-
-    async def _receive_idle(self) -> bytes:
-        """The first bytes of the next request; idle connections close at shutdown."""
-        handler = self.handler
-        if handler.draining:
-            raise _Closed
-        scope = self.scope
-        self.phase = _Phase.IDLE
-        self.deadline_s = self.clock.current_time() + self.config.idle_timeout_s
-        handler.idle_scopes.add(scope)
-        try:
-            data: bytes = await self.stream.receive_some(RECEIVE_CHUNK_BYTES)
-        finally:
-            handler.idle_scopes.discard(scope)
-        now_s = self.first_byte_s = self.clock.current_time()
-        # the idle limit or shutdown came as the bytes arrived (scope.cancel_called, without
-        # its clock read: the watcher cancels only past deadline_s, shutdown sets draining)
-        if handler.draining or now_s >= self.deadline_s:
-            raise _Closed
-        return data
 
     async def _read_request(self) -> IncomingRequest | None:
         connection = self.h11
