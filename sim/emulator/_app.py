@@ -147,7 +147,10 @@ class Emulator:
                 return pinpoint_error_response(exc, self._ops_request_id(), UNROUTED)
             if path.startswith(OPS_PREFIX):
                 return self._operations_endpoint(request.method, path, query)
-            return await self._pinpoint(request, path, query)
+            response, release_s = self._pinpoint(request, path, query)
+            if release_s is not None:  # real-time pacing: it leaves when its sends complete
+                await trio.sleep_until(release_s)
+            return response
         except Exception:
             log.exception("unexpected error answering %s %s", request.method,
                           request.target[:200])
@@ -156,8 +159,12 @@ class Emulator:
         finally:
             stats.in_flight -= 1
 
-    async def _pinpoint(self, request: IncomingRequest, path: str, query: str
-                        ) -> OutgoingResponse:
+    def _pinpoint(self, request: IncomingRequest, path: str, query: str
+                  ) -> tuple[OutgoingResponse, float | None]:
+        """The answer to a ``/v1`` request and the trio time it may leave (None: at once).
+
+        Synchronous, so that an answer that leaves at once costs no coroutine; a send's
+        deliveries are counted here, when the service decides them."""
         service = self.service
         request_id = service.next_request_id()
         route: Route | None = None
@@ -182,13 +189,11 @@ class Emulator:
             reply = service.call(route.operation, route.params, route.query, request.body,
                                  started.service_s, request_id)
         except PinpointError as exc:
-            return pinpoint_error_response(exc, request_id, key)
-        release_s = self.clock.release_at(started, reply.completion_s)
-        if release_s is not None:
-            await trio.sleep_until(release_s)
+            return pinpoint_error_response(exc, request_id, key), None
         if reply.trace is not None:
             self.stats.record_send(reply.trace)
-        return json_response(reply.status, reply.body, request_id, key)
+        return (json_response(reply.status, reply.body, request_id, key),
+                self.clock.release_at(started, reply.completion_s))
 
     def _operations_endpoint(self, method: str, path: str, query: str) -> OutgoingResponse:
         request_id = self._ops_request_id()

@@ -3,8 +3,9 @@ status, in-flight requests and server-side latency (HdrHistogram, microseconds).
 
 Server-side latency runs from the request's head being parsed to the last response byte handed
 to the kernel, so in ``realtime`` pacing it includes the simulated delivery time. Deliveries are
-counted from each send's trace (per-recipient channel and DeliveryStatus, as the service decided
-them); a recipient with no channel (an unknown endpoint id) is counted under ``NONE``.
+counted from each send's trace (per-recipient channel and DeliveryStatus) when the service
+decides them, before a real-time answer is held; a recipient with no channel (an unknown
+endpoint id) is counted under ``NONE``.
 """
 
 from __future__ import annotations
