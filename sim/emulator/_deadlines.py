@@ -3,11 +3,11 @@
 Changing a trio cancel scope's deadline costs several microseconds (a KI-protected context
 manager and a heap entry in the run loop), and a keep-alive connection changes phase several
 times per request. So a connection only writes its current phase's deadline into a float
-(``Watched.deadline_s``, ``inf`` when no limit applies) and ``DeadlineWatcher.run`` cancels its
+(``Deadline.at_s``, ``inf`` when no limit applies) and ``DeadlineWatcher.run`` cancels its
 scope once that time has come.
 
 The watcher wakes at times that are never later than a connection's deadline: when it looks at
-a connection at time T it comes back at ``min(deadline_s, T + shortest_limit_s)``. A phase that
+a connection at time T it comes back at ``min(at_s, T + shortest_limit_s)``. A phase that
 starts after T and whose limit is counted from its start ends no earlier than
 ``T + shortest_limit_s``, so no deadline can be missed; a phase whose deadline was fixed
 earlier (a request's, counted from its first byte) calls ``watch`` again when it starts. Each
@@ -21,22 +21,25 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
-from typing import Protocol
 
 import trio
 
 
-class Watched(Protocol):
-    """A connection as the watcher sees it."""
+class Deadline:
+    """One connection's time limit as the watcher sees it: small, so that the watcher's heap
+    holds no closed connection's buffers until its entry comes up."""
 
-    deadline_s: float
-    """When the current phase must be over (trio time; inf: no limit now)."""
-    scope: trio.CancelScope
-    """Cancelled at the deadline."""
-    closed: bool
-    """Set when the connection is done; the watcher then forgets it."""
-    watch_entry: int
-    """Which heap entry is live (set by the watcher; older entries are dropped)."""
+    __slots__ = ("at_s", "closed", "entry", "scope")
+
+    def __init__(self) -> None:
+        self.at_s = math.inf
+        """When the current phase must be over (trio time; inf: no limit now)."""
+        self.scope = trio.CancelScope()
+        """Cancelled at the deadline (a connection may replace it with a fresh one)."""
+        self.closed = False
+        """Set when the connection is done; the watcher then forgets it."""
+        self.entry = -1
+        """Which heap entry is live (set by the watcher; older entries are dropped)."""
 
 
 class DeadlineWatcher:
@@ -47,18 +50,18 @@ class DeadlineWatcher:
             raise ValueError(f"shortest_limit_s must be > 0, not {shortest_limit_s}")
         self.shortest_limit_s = shortest_limit_s
         self._clock = trio.lowlevel.current_clock()
-        self._heap: list[tuple[float, int, Watched]] = []
+        self._heap: list[tuple[float, int, Deadline]] = []
         self._entries = itertools.count()  # also keeps ties from comparing connections
         self._sleep: trio.CancelScope | None = None
 
-    def watch(self, connection: Watched) -> None:
-        """Watch a new connection, or one whose ``deadline_s`` was not counted from now."""
+    def watch(self, deadline: Deadline) -> None:
+        """Watch a new connection's deadline, or one whose ``at_s`` was not counted from now."""
         now_s = self._clock.current_time()
-        self._check_at(min(connection.deadline_s, now_s + self.shortest_limit_s), connection)
+        self._check_at(min(deadline.at_s, now_s + self.shortest_limit_s), deadline)
 
-    def _check_at(self, at_s: float, connection: Watched) -> None:
-        entry = connection.watch_entry = next(self._entries)
-        heapq.heappush(self._heap, (at_s, entry, connection))
+    def _check_at(self, at_s: float, deadline: Deadline) -> None:
+        entry = deadline.entry = next(self._entries)
+        heapq.heappush(self._heap, (at_s, entry, deadline))
         if self._sleep is not None and at_s < self._sleep.deadline:
             self._sleep.deadline = at_s
 
@@ -71,11 +74,10 @@ class DeadlineWatcher:
             self._sleep = None
             now_s = self._clock.current_time()
             while heap and heap[0][0] <= now_s:
-                _, entry, connection = heapq.heappop(heap)
-                if connection.closed or entry != connection.watch_entry:
+                _, entry, deadline = heapq.heappop(heap)
+                if deadline.closed or entry != deadline.entry:
                     continue
-                if connection.deadline_s <= now_s:
-                    connection.scope.cancel()
+                if deadline.at_s <= now_s:
+                    deadline.scope.cancel()
                 else:
-                    self._check_at(min(connection.deadline_s, now_s + self.shortest_limit_s),
-                                   connection)
+                    self._check_at(min(deadline.at_s, now_s + self.shortest_limit_s), deadline)

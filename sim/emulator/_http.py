@@ -31,7 +31,7 @@ import trio
 from sim.api.errors import BadRequest, PayloadTooLarge
 
 from ._config import EmulatorConfig
-from ._deadlines import DeadlineWatcher
+from ._deadlines import Deadline, DeadlineWatcher
 from ._responses import REQUEST_TIMEOUT_TYPE, IncomingRequest, OutgoingResponse
 
 log = logging.getLogger("sim.emulator")
@@ -85,7 +85,7 @@ async def serve_connection(stream: trio.abc.Stream, handler: RequestHandler) -> 
     except Exception:
         log.exception("connection handler failed; closing the connection")
     finally:
-        connection.closed = True
+        connection.limit.closed = True
         with trio.CancelScope(shield=True), trio.move_on_after(1.0):
             await stream.aclose()
 
@@ -97,24 +97,21 @@ class _Connection:
         config = self.config = handler.config
         self.h11 = h11.Connection(h11.SERVER, max_incomplete_event_size=config.max_header_bytes)
         self.clock = trio.lowlevel.current_clock()
-        self.scope = trio.CancelScope()
+        self.limit = Deadline()
         self.phase = _Phase.IDLE
         self.first_byte_s = self.clock.current_time()
-        self.deadline_s = math.inf
-        self.closed = False
-        self.watch_entry = -1
         self.answering_head = False
         self.deadlines = handler.deadlines
 
     async def run(self) -> None:
-        self.deadlines.watch(self)
-        with self.scope:
+        self.deadlines.watch(self.limit)
+        with self.limit.scope:
             await self._exchanges()
-        if self.scope.cancelled_caught and self.phase is _Phase.READING:
-            self.scope = trio.CancelScope()  # the old one stays cancelled
-            self.deadline_s = math.inf  # until the answer's send sets its own
-            self.deadlines.watch(self)
-            with self.scope:
+        if self.limit.scope.cancelled_caught and self.phase is _Phase.READING:
+            self.limit.scope = trio.CancelScope()  # the old one stays cancelled
+            self.limit.at_s = math.inf  # until the answer's send sets its own
+            self.deadlines.watch(self.limit)
+            with self.limit.scope:
                 await self._answer_error(
                     408, REQUEST_TIMEOUT_TYPE, f"Request not received completely within "
                     f"{self.config.request_timeout_s:g} s", None)
@@ -138,7 +135,7 @@ class _Connection:
             if request is None:  # the peer closed
                 return
             self.phase = _Phase.ANSWERING
-            self.deadline_s = math.inf
+            self.limit.at_s = math.inf
             response = await self.handler.handle(request)
             await self._send(response, request.received_s)
             if connection.their_state is not h11.DONE:  # answered before reading the whole body
@@ -168,9 +165,10 @@ class _Connection:
                 handler = self.handler
                 if handler.draining:
                     raise _Closed
-                scope = self.scope
+                limit = self.limit
+                scope = limit.scope
                 self.phase = _Phase.IDLE
-                self.deadline_s = self.clock.current_time() + self.config.idle_timeout_s
+                limit.at_s = self.clock.current_time() + self.config.idle_timeout_s
                 handler.idle_scopes.add(scope)
                 try:
                     data = await self.stream.receive_some(RECEIVE_CHUNK_BYTES)
@@ -178,15 +176,15 @@ class _Connection:
                     handler.idle_scopes.discard(scope)
                 now_s = self.first_byte_s = self.clock.current_time()
                 # the idle limit or shutdown came as the bytes arrived (scope.cancel_called
-                # without its clock read: the watcher cancels only past deadline_s, and
+                # without its clock read: the watcher cancels only past at_s, and
                 # shutdown sets draining first)
-                if handler.draining or now_s >= self.deadline_s:
+                if handler.draining or now_s >= limit.at_s:
                     raise _Closed
             else:
                 if self.phase is not _Phase.READING:  # counted from the first byte, not now
                     self.phase = _Phase.READING
-                    self.deadline_s = self.first_byte_s + self.config.request_timeout_s
-                    self.deadlines.watch(self)
+                    self.limit.at_s = self.first_byte_s + self.config.request_timeout_s
+                    self.deadlines.watch(self.limit)
                 data = await self.stream.receive_some(RECEIVE_CHUNK_BYTES)
             connection.receive_data(data)
             event = connection.next_event()
@@ -257,14 +255,14 @@ class _Connection:
         except h11.LocalProtocolError as exc:
             raise _Closed from exc
         self.phase = _Phase.SENDING  # as _send_bytes, without one more await
-        self.deadline_s = self.clock.current_time() + self.config.send_timeout_s
+        self.limit.at_s = self.clock.current_time() + self.config.send_timeout_s
         await self.stream.send_all(data)
         self.handler.record(
             response, None if received_s is None else self.clock.current_time() - received_s)
 
     async def _send_bytes(self, data: bytes) -> None:
         self.phase = _Phase.SENDING
-        self.deadline_s = self.clock.current_time() + self.config.send_timeout_s
+        self.limit.at_s = self.clock.current_time() + self.config.send_timeout_s
         await self.stream.send_all(data)
 
     async def _linger(self) -> None:
@@ -272,7 +270,7 @@ class _Connection:
         send_eof = getattr(self.stream, "send_eof", None)
         if send_eof is None:
             return
-        self.deadline_s = math.inf  # the linger has its own limit
+        self.limit.at_s = math.inf  # the linger has its own limit
         try:
             await send_eof()
             drained = 0

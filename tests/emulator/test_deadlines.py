@@ -4,22 +4,13 @@ connections are forgotten."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Awaitable, Callable
 
 import pytest
 import trio
 from trio.testing import MockClock
 
-from sim.emulator._deadlines import DeadlineWatcher
-
-
-class FakeConnection:
-    def __init__(self) -> None:
-        self.deadline_s = math.inf
-        self.scope = trio.CancelScope()
-        self.closed = False
-        self.watch_entry = -1
+from sim.emulator._deadlines import Deadline, DeadlineWatcher
 
 
 def run(test: Callable[[DeadlineWatcher], Awaitable[None]], shortest_s: float) -> None:
@@ -35,13 +26,13 @@ def run(test: Callable[[DeadlineWatcher], Awaitable[None]], shortest_s: float) -
 
 def test_scope_is_cancelled_exactly_at_a_deadline_that_keeps_moving() -> None:
     async def test(watcher: DeadlineWatcher) -> None:
-        connection = FakeConnection()
-        connection.deadline_s = trio.current_time() + 20.0
+        connection = Deadline()
+        connection.at_s = trio.current_time() + 20.0
         watcher.watch(connection)
         for _ in range(7):  # each "request" moves the deadline on before it comes
             await trio.sleep(3.0)
-            connection.deadline_s = trio.current_time() + 20.0
-        expected = connection.deadline_s
+            connection.at_s = trio.current_time() + 20.0
+        expected = connection.at_s
         with connection.scope:
             await trio.sleep_forever()
         assert connection.scope.cancelled_caught
@@ -52,12 +43,12 @@ def test_scope_is_cancelled_exactly_at_a_deadline_that_keeps_moving() -> None:
 
 def test_a_shorter_phase_after_a_long_one_is_not_missed() -> None:
     async def test(watcher: DeadlineWatcher) -> None:
-        connection = FakeConnection()
-        connection.deadline_s = trio.current_time() + 60.0  # idle
+        connection = Deadline()
+        connection.at_s = trio.current_time() + 60.0  # idle
         watcher.watch(connection)
         await trio.sleep(31.0)
-        connection.deadline_s = trio.current_time() + 5.0  # sending: the shortest limit
-        expected = connection.deadline_s
+        connection.at_s = trio.current_time() + 5.0  # sending: the shortest limit
+        expected = connection.at_s
         with connection.scope:
             await trio.sleep_forever()
         assert trio.current_time() == pytest.approx(expected, abs=1e-9)
@@ -67,11 +58,11 @@ def test_a_shorter_phase_after_a_long_one_is_not_missed() -> None:
 
 def test_an_earlier_fixed_deadline_is_watched_again_when_set() -> None:
     async def test(watcher: DeadlineWatcher) -> None:
-        connection = FakeConnection()
+        connection = Deadline()
         watcher.watch(connection)
         first_byte_s = trio.current_time()
         await trio.sleep(4.0)
-        connection.deadline_s = first_byte_s + 5.0  # a request's: from its first byte
+        connection.at_s = first_byte_s + 5.0  # a request's: from its first byte
         watcher.watch(connection)
         with connection.scope:
             await trio.sleep_forever()
@@ -82,8 +73,8 @@ def test_an_earlier_fixed_deadline_is_watched_again_when_set() -> None:
 
 def test_closed_and_unlimited_connections_are_left_alone() -> None:
     async def test(watcher: DeadlineWatcher) -> None:
-        closed, answering = FakeConnection(), FakeConnection()
-        closed.deadline_s = trio.current_time() + 1.0
+        closed, answering = Deadline(), Deadline()
+        closed.at_s = trio.current_time() + 1.0
         watcher.watch(closed)
         watcher.watch(answering)  # deadline inf: no limit while answering
         closed.closed = True
