@@ -118,7 +118,9 @@ class Emulator:
         c = self.config
         return self.stats.report(run_id=c.run_id, pacing=c.pacing,
                                  quota_profile=c.quota_profile, auth=c.auth,
-                                 uptime_s=trio.current_time() - self.started_s, final=final)
+                                 uptime_s=trio.current_time() - self.started_s, final=final,
+                                 channels=self.service.channel_states(
+                                     self.clock.now().service_s))
 
     # -- RequestHandler --------------------------------------------------------------------
 

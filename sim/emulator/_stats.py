@@ -14,7 +14,7 @@ import msgspec
 import numpy as np
 import numpy.typing as npt
 
-from sim.channels import STATUS_NAMES
+from sim.channels import STATUS_NAMES, ChannelState
 from sim.core.channel_types import CHANNEL_TYPES
 from sim.core.service import SendTrace
 from sim.metrics import HistogramSet, LatencyHistogram
@@ -60,6 +60,10 @@ class StatsReport(msgspec.Struct, kw_only=True):
     """Channel type -> DeliveryStatus -> count."""
     latency_us: dict[str, LatencySummary]
     """Operation -> server-side latency; ``all`` covers every answered request."""
+    channels: dict[str, ChannelState] = {}
+    """Configured channel type -> its pool and rate-limit buckets at report time (simulated
+    time: in ``realtime`` pacing the real clock; a send arriving now would wait
+    ``server_wait_s`` for a server and ``bucket_wait_s`` for a token)."""
 
 
 class EmulatorStats:
@@ -148,11 +152,12 @@ class EmulatorStats:
                 for c in np.flatnonzero(table.sum(axis=1))}
 
     def report(self, *, run_id: str, pacing: str, quota_profile: str, auth: str,
-               uptime_s: float, final: bool = False) -> StatsReport:
+               uptime_s: float, final: bool = False,
+               channels: dict[str, ChannelState] | None = None) -> StatsReport:
         self._flush_latencies()
         return StatsReport(
             run_id=run_id, pacing=pacing, quota_profile=quota_profile, auth=auth,
-            uptime_s=uptime_s, final=final, in_flight=self.in_flight,
+            uptime_s=uptime_s, final=final, in_flight=self.in_flight, channels=channels or {},
             open_connections=self.open_connections,
             requests=self.requests,
             deliveries={ch: dict(sorted(st.items()))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import trio
 
-from sim.channels import ChannelProfile, ConstantLatency
+from sim.channels import ChannelProfile, ConstantLatency, Pool, RateLimit
 from sim.core.service import ServiceConfig
 from sim.emulator import Emulator
 
@@ -73,6 +73,41 @@ def test_stats_count_requests_deliveries_and_latency() -> None:
         assert send_latency["percentiles_us"]["p50"] == pytest.approx(1_000_000, rel=1e-3)
 
     run_on_mock_clock(scenario, pacing="realtime", app_ids=("app",), service=SLOW_SMS)
+
+
+POOLED_SMS = ServiceConfig(channels={"SMS": ChannelProfile(
+    latency=ConstantLatency(value_s=1.0), pool=Pool(connections=2),
+    rate_limit=RateLimit(rate_per_s=1.0, burst=2.0, mode="queue"))})
+
+
+def test_stats_show_each_channel_pool_and_bucket_while_sends_are_held() -> None:
+    three = json.dumps({"Addresses": {f"+1555555060{i}": {"ChannelType": "SMS"}
+                                      for i in range(3)},
+                        "MessageConfiguration": {"SMSMessage": {"Body": "hi"}}}).encode()
+
+    async def scenario(emulator: Emulator) -> None:
+        async with trio.open_nursery() as nursery:
+            async def send() -> None:
+                async with await TrioHttpClient.connect(emulator.port) as client:
+                    assert (await client.request("POST", "/v1/apps/app/messages",
+                                                 three)).status == 200
+
+            nursery.start_soon(send)
+            await trio.sleep(0.5)  # the send is held: 2 start at once, the 3rd waits a token
+            async with await TrioHttpClient.connect(emulator.port) as client:
+                held = json.loads((await client.request("GET", "/_pinsim/stats")).body)
+            await trio.sleep(10)
+            async with await TrioHttpClient.connect(emulator.port) as client:
+                idle = json.loads((await client.request("GET", "/_pinsim/stats")).body)
+        sms = held["channels"]["SMS"]
+        assert (sms["servers"], sms["busy_servers"]) == (2, 2)
+        assert sms["server_wait_s"] == pytest.approx(0.5)
+        assert sms["bucket_keys"] == 1 and sms["tokens"] == 0.0
+        assert sms["bucket_wait_s"] == pytest.approx(1.5)  # the 4th token comes at 2.0 s
+        assert idle["channels"]["SMS"]["busy_servers"] == 0
+        assert idle["channels"]["SMS"]["tokens"] == 2.0
+
+    run_on_mock_clock(scenario, pacing="realtime", app_ids=("app",), service=POOLED_SMS)
 
 
 def test_stats_count_endpoint_recipients_under_their_channel() -> None:
