@@ -1,7 +1,7 @@
 """One window of attempt-requests through the shared semantics: rules, channels, follow-ups.
 
 The DUPLICATE / OPT_OUT / INACTIVE rules are ``sim.core.rules.apply_rules`` and every provider
-call is ``sim.channels.ChannelModel.admit`` on the models of a ``sim.core.sends.ChannelRouter``:
+call is ``sim.channels.ChannelFleet.admit`` on the fleet of a ``sim.core.router.ChannelRouter``:
 the engine adds no semantics of its own except the address-format check, which sim.core makes
 per address string and the engine takes from the population's ``invalid`` column.
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from sim.channels import PERMANENT_FAILURE, DeliveryBatch, LatencySampler
+from sim.channels import PERMANENT_FAILURE, LatencySampler
 from sim.core.channel_types import CODE_BY_NAME, FAMILY
 from sim.core.router import ChannelRouter
 from sim.core.rules import PASS, apply_rules
@@ -109,27 +109,14 @@ class WindowProcessor:
     def _admit(self, router: ChannelRouter, recipients: Recipients, arrival_s: F64,
                status: npt.NDArray[np.uint8], status_code: npt.NDArray[np.int16],
                start_s: F64, end_s: F64) -> None:
-        """Each channel's passing recipients, in send order, through its ChannelModel."""
-        passing = np.flatnonzero(status == PASS)
-        if not len(passing):
-            return
-        channel = recipients.channel[passing]
-        order = passing[np.argsort(channel, kind="stable")]  # radix sort: uint8 keys
-        per_channel = np.bincount(channel)
-        bounds = np.concatenate([[0], np.cumsum(per_channel)]).tolist()
-        for code in np.flatnonzero(per_channel).tolist():
-            idx = order[bounds[code]:bounds[code + 1]]
-            model = router.model(code)
-            keys = router.rate_limit_keys(code)
-            arrivals = arrival_s[idx]
-            batch = DeliveryBatch(
-                arrivals,
-                np.full(len(idx), self._sms_parts, dtype=np.int64) if code in _PART_COUNTED
-                else None,
-                recipients.row[idx] % keys if keys > 1 else None)
-            admitted = model.admit(float(arrivals[-1]), batch)
-            start_s[idx], end_s[idx] = admitted.start_s, admitted.end_s
-            status[idx], status_code[idx] = admitted.status, admitted.status_code
+        """Every passing recipient, in send order, through the router's channel fleet in one
+        call (each channel sees its own deliveries in order, as a call per channel would)."""
+        fleet = router.fleet
+        parts_by_slot = fleet.parts_by_slot.copy()
+        parts_by_slot[list(_PART_COUNTED)] = self._sms_parts
+        fleet.admit(recipients.channel, status, status_code,
+                    np.zeros(len(status), dtype=np.int32), start_s, end_s, arrival_s=arrival_s,
+                    key=recipients.row, parts_by_slot=parts_by_slot)
 
     def _follow_ups(self, state: RunState, groups: Groups, recipients: Recipients, start_s: F64,
                     end_s: F64, status: npt.NDArray[np.uint8],
