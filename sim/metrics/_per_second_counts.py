@@ -87,11 +87,9 @@ class PerSecondCounts:
 
     def merge(self, other: PerSecondCounts) -> None:
         """Add ``other``'s counts bin by bin (same origin, bin width and horizon)."""
-        self._axis.check_same(other._axis)
+        self._axis.merge(other._axis)
         self._reserve(other._n_bins)
         self._counts[: other._n_bins] += other._counts[: other._n_bins]
-        self._axis.before_origin += other._axis.before_origin
-        self._axis.beyond_horizon += other._axis.beyond_horizon
 
     def to_wire(self) -> PerSecondCountsWire:
         """Lossless compact form for another process."""

@@ -96,15 +96,13 @@ class PerSecondGauge:
 
     def merge(self, other: PerSecondGauge) -> None:
         """Combine ``other``'s samples bin by bin (same origin, bin width and horizon)."""
-        self._axis.check_same(other._axis)
+        self._axis.merge(other._axis)
         n = other._n_bins
         self._reserve(n)
         self._sample_counts[:n] += other._sample_counts[:n]
         self._sums[:n] += other._sums[:n]
         np.minimum(self._minimums[:n], other._minimums[:n], out=self._minimums[:n])
         np.maximum(self._maximums[:n], other._maximums[:n], out=self._maximums[:n])
-        self._axis.before_origin += other._axis.before_origin
-        self._axis.beyond_horizon += other._axis.beyond_horizon
 
     def to_wire(self) -> PerSecondGaugeWire:
         """Lossless compact form for another process."""

@@ -45,6 +45,13 @@ class TimeAxis:
         if other.key != self.key:
             raise ValueError(f"cannot merge series with axis {other.key} into {self.key}")
 
+    def merge(self, other: TimeAxis) -> None:
+        """Add ``other``'s out-of-window tallies (same axis, else ValueError and no change);
+        the series merges its bins."""
+        self.check_same(other)
+        self.before_origin += other.before_origin
+        self.beyond_horizon += other.beyond_horizon
+
     def chunks(
         self, times_s: npt.NDArray[np.float64], weights: npt.NDArray[np.int64] | None = None
     ) -> Iterator[tuple[slice, npt.NDArray[np.bool_] | None, npt.NDArray[np.intp]]]:
