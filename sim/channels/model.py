@@ -4,7 +4,8 @@ In order: a token bucket per key (throttle or delay), a FIFO pool of servers, a 
 delivery and an outcome from the failure mix. State (bucket and server times, random streams)
 carries over between calls, so the emulator can admit each request as it comes in real time and
 the engine whole batches in virtual time, with the same result for the same deliveries. A model
-is one slot of a ``ChannelFleet`` (its own, or a shared one: ``ChannelModel.of``).
+is a fleet of one channel (``ChannelFleet``), so it shares every line of admission logic with the
+service, which admits all channels of a request in one fleet call.
 """
 
 from __future__ import annotations
@@ -51,20 +52,9 @@ class ChannelModel:
             latency_rng, outcome_rng = seeded_streams(seed)
         if latency_rng is None or outcome_rng is None:
             raise ValueError("Give `seed`, or both `latency_rng` and `outcome_rng`")
-        self._bind(ChannelFleet([profile], [(latency_rng, outcome_rng)]), 0)
-
-    @classmethod
-    def of(cls, fleet: ChannelFleet, slot: int) -> ChannelModel:
-        """The model of ``fleet``'s slot ``slot``, sharing its state."""
-        model = cls.__new__(cls)
-        model._bind(fleet, slot)
-        return model
-
-    def _bind(self, fleet: ChannelFleet, slot: int) -> None:
-        self._fleet = fleet
-        self._slot = slot
-        self.profile = fleet.profiles[slot]
-        self.messages = fleet.messages
+        self._fleet = ChannelFleet([profile], [(latency_rng, outcome_rng)])
+        self.profile = profile
+        self.messages = self._fleet.messages
         self._now = -math.inf
         self._last_arrival_s = -math.inf
 
@@ -75,7 +65,7 @@ class ChannelModel:
 
     def state(self, now: float) -> ChannelState:
         """How busy the channel is at ``now``: its pool and rate-limit buckets."""
-        return self._fleet.state(self._slot, now)
+        return self._fleet.state(0, now)
 
     def admit(self, now: float, batch: DeliveryBatch) -> Admission:
         """Admit ``batch`` at time ``now`` (seconds); every arrival must be <= now.
@@ -94,7 +84,7 @@ class ChannelModel:
         )
         timed = batch.all_at_s is None
         self._fleet.admit(
-            np.full(n, self._slot, dtype=np.uint8), admission.status, admission.status_code,
+            np.zeros(n, dtype=np.uint8), admission.status, admission.status_code,
             admission.message, admission.start_s, admission.end_s,
             all_at_s=batch.all_at_s or 0.0, arrival_s=batch.arrival_s if timed else NO_F64,
             parts=NO_I64 if batch.parts is None or self.profile.rate_limit is None

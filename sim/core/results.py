@@ -44,9 +44,13 @@ def _failure(outcome: Outcome, i: int, shared: dict[tuple[int, int, int], Messag
     key = (outcome.status.item(i), outcome.status_code.item(i), outcome.message.item(i))
     found = shared.get(key)
     if found is None:
-        found = shared[key] = MessageResult(DeliveryStatus=STATUSES[key[0]], StatusCode=key[1],
-                                            StatusMessage=outcome.message_texts[key[2]])
+        found = shared[key] = _failure_result(key[0], key[1], outcome.message_texts[key[2]])
     return found
+
+
+def _failure_result(status: int, status_code: int, message: str) -> MessageResult:
+    return MessageResult(DeliveryStatus=STATUSES[status], StatusCode=status_code,
+                         StatusMessage=message)
 
 
 def endpoint_results(outcome: Outcome, expanded: Expanded, rows: Iterable[int]
@@ -88,9 +92,7 @@ def _plain_json_text(text: str) -> bool:
 @functools.lru_cache(maxsize=1024)
 def _failure_json(status: int, status_code: int, message: str) -> str:
     """The JSON of an unsuccessful result (a few distinct ones serve every request)."""
-    return msgspec.json.encode(MessageResult(DeliveryStatus=STATUSES[status],
-                                             StatusCode=status_code,
-                                             StatusMessage=message)).decode()
+    return msgspec.json.encode(_failure_result(status, status_code, message)).decode()
 
 
 def address_results_json(outcome: Outcome, addresses: list[str]) -> bytes | None:

@@ -18,7 +18,6 @@ import numpy as np
 
 from sim.channels import (
     ChannelFleet,
-    ChannelModel,
     ChannelProfile,
     ConstantLatency,
     child_seed,
@@ -53,19 +52,16 @@ class ChannelRouter:
         self.fleet = ChannelFleet(
             list(self.profiles.values()),
             [seeded_streams(child_seed(seed, code)) for code in self.profiles])
-        self._models = [ChannelModel.of(self.fleet, code) for code in self.profiles]
         self.messages = SharedMessages.of(self.fleet.messages)
         self.blocked = {code: reason for code in [*self.profiles, NO_CHANNEL]
-                        if (reason := self.blocked_reason(code)) is not None}
+                        if (reason := self._blocked_reason(code)) is not None}
         """Channel code -> why no delivery of it can be attempted, for the codes that can't."""
-        self.sticky_keys = {code: p.rate_limit.keys for code, p in self.profiles.items()
-                            if p.rate_limit is not None and p.rate_limit.keys > 1}
-        """Channel code -> rate-limit keys, for the channels with several (sticky senders)."""
+        self.keyed = frozenset(code for code, p in self.profiles.items()
+                               if p.rate_limit is not None and p.rate_limit.keys > 1)
+        """Channels whose rate limit has several keys (senders): a recipient's key is a hash
+        of its address, which the fleet takes modulo the keys (sticky sender)."""
 
-    def model(self, code: int) -> ChannelModel:
-        return self._models[code]
-
-    def blocked_reason(self, code: int) -> str | None:
+    def _blocked_reason(self, code: int) -> str | None:
         """Why no delivery of channel ``code`` can be attempted at all, if none can."""
         if code == NO_CHANNEL:
             return "Endpoint has no channel type"
@@ -74,7 +70,3 @@ class ChannelRouter:
         if code in self.disabled:
             return "Channel is not enabled"
         return None
-
-    def rate_limit_keys(self, code: int) -> int:
-        limit = self.profiles[code].rate_limit
-        return limit.keys if limit is not None else 1

@@ -53,7 +53,7 @@ GCM_CODE = CODE_BY_NAME["GCM"]
 RecipientConfig = AddressConfiguration | EndpointSendConfiguration | None
 _CHANNEL_NAME = attrgetter("ChannelType._value_")
 _PLAIN_ADDRESS = tuple(AddressConfiguration(ChannelType=ct) for ct in CHANNEL_TYPES)
-_SELECT = tuple(bytes(int(i == code) for i in range(256)) for code in range(256))
+_SELECT = tuple(bytes(int(i == code) for i in range(256)) for code in range(len(CHANNEL_TYPES)))
 """``codes.translate(_SELECT[c])``: 1 where the code is c, else 0 (a mask for ``compress``)."""
 
 
@@ -187,8 +187,8 @@ def deliver(expanded: Expanded, config: DirectMessageConfiguration,
             checks.fail(np.flatnonzero(channel == ch), blocked)
         else:
             parts_by_slot[ch] = checks.channel(ch)
-    key = (_sticky_keys(expanded, channels.sticky_keys)
-           if not channels.sticky_keys.keys().isdisjoint(present) else _NO_KEYS)
+    key = _address_hashes(expanded, channels.keyed) if not channels.keyed.isdisjoint(
+        present) else _NO_COLUMN
     end_s = np.empty(n)
     end_s.fill(now_s)
     admitted = fleet.admit(channel, status, code, message, np.empty(n), end_s, all_at_s=now_s,
@@ -199,7 +199,7 @@ def deliver(expanded: Expanded, config: DirectMessageConfiguration,
                    max(admitted.latest_end_s, now_s))
 
 
-_NO_KEYS = np.empty(0, dtype=np.int64)
+_NO_COLUMN = np.empty(0, dtype=np.int64)
 
 
 class _RequestChecks:
@@ -259,7 +259,7 @@ class _RequestChecks:
     def parts(self, parts_by_slot: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         """Per-recipient parts when some recipient has its own content, else none (by slot)."""
         if not self._own_parts:
-            return _NO_KEYS
+            return _NO_COLUMN
         parts = parts_by_slot.take(self._expanded.channel, mode="clip")  # 255: decided
         for i, count in self._own_parts.items():
             parts[i] = count
@@ -276,13 +276,13 @@ def _own_content(expanded: Expanded) -> list[int]:
     return [i for i, c in enumerate(configs) if has_own_content(c)]
 
 
-def _sticky_keys(expanded: Expanded, keys_by_code: dict[int, int]) -> npt.NDArray[np.int64]:
-    """A fixed rate-limit key per address (a stable hash): the same sender for a recipient."""
+def _address_hashes(expanded: Expanded, keyed: frozenset[int]) -> npt.NDArray[np.int64]:
+    """A stable hash of each address on a ``keyed`` channel (0 elsewhere): the rate-limit key
+    that always sends to a recipient from the same sender (the fleet takes it modulo keys)."""
     key = np.zeros(len(expanded.codes), dtype=np.int64)
     for i, (ch, address) in enumerate(zip(expanded.codes, expanded.addresses, strict=True)):
-        keys = keys_by_code.get(ch)
-        if keys is not None:
-            key[i] = zlib.crc32((address or "").encode()) % keys
+        if ch in keyed:
+            key[i] = zlib.crc32((address or "").encode())
     return key
 
 

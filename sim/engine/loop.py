@@ -20,7 +20,6 @@ from typing import Protocol
 import numpy as np
 
 from sim.channels import LatencySampler
-from sim.core.channel_types import CODE_BY_NAME
 from sim.core.router import ChannelRouter
 from sim.scenario import ClosedArrivals, Scenario, resolve_scenario
 from sim.scenario.population import EndpointTable, build_population
@@ -84,8 +83,6 @@ def run(scenario: Scenario, *, seed: int | None = None,
         router=ChannelRouter(scenario.channels.inline, seeds.sequence(ROUTER)),
         rules_rng=seeds.rng(RULES), jitter_rng=seeds.rng(RETRY_JITTER), think=think,
         sweep=Sweep(seeds.rng(RECIPIENTS), seeds.rng(COPIES)))
-    for name in scenario.population.channel_mix:  # every model exists before state is saved
-        state.router.model(CODE_BY_NAME[name])
     picker = RecipientPicker(scenario, table, exact_keys=exact_rule_keys)
     loop = _Loop(scenario, WindowProcessor(scenario, picker), first_attempts(
         scenario, seeds.rng(ARRIVALS)), Recorder(scenario, seed), block_deliveries,

@@ -29,7 +29,7 @@ from .columns import F64, I64, Bools, Groups, PendingRetries, Recipients
 from .recipients import RecipientPicker, Sweep
 from .retry import backoff_s, retryable_table
 
-_PART_COUNTED = (CODE_BY_NAME["SMS"], CODE_BY_NAME["VOICE"])
+_PART_COUNTED = [CODE_BY_NAME["SMS"], CODE_BY_NAME["VOICE"]]
 INVALID_ADDRESS_CODE = 400
 
 
@@ -113,7 +113,7 @@ class WindowProcessor:
         call (each channel sees its own deliveries in order, as a call per channel would)."""
         fleet = router.fleet
         parts_by_slot = fleet.parts_by_slot.copy()
-        parts_by_slot[list(_PART_COUNTED)] = self._sms_parts
+        parts_by_slot[_PART_COUNTED] = self._sms_parts
         fleet.admit(recipients.channel, status, status_code,
                     np.zeros(len(status), dtype=np.int32), start_s, end_s, arrival_s=arrival_s,
                     key=recipients.row, parts_by_slot=parts_by_slot)
