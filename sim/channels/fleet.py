@@ -22,18 +22,12 @@ from typing import NamedTuple
 
 import msgspec
 import numpy as np
-import numpy.typing as npt
 
 from . import kernels as k
+from .kernels import F64, I16, I32, I64, U8
 from .profile import ChannelProfile
 from .status import STATUS_CODES, SUCCESSFUL, THROTTLED
 from .streams import LatencySampler, child_seed
-
-F64 = npt.NDArray[np.float64]
-I64 = npt.NDArray[np.int64]
-I32 = npt.NDArray[np.int32]
-I16 = npt.NDArray[np.int16]
-U8 = npt.NDArray[np.uint8]
 
 SUCCESS_STATUS_CODE = 200
 BLOCK = 8192
@@ -110,10 +104,11 @@ class ChannelFleet:
                          zip(profiles, streams, strict=True)]
         self._outcome = [outcome for _, outcome in streams]
         self.draws = NO_F64
-        self.draw_start = np.zeros((n, 2), dtype=np.int64)
-        self.draw_capacity = np.zeros((n, 2), dtype=np.int64)
-        self.draw_at = np.zeros((n, 2), dtype=np.int64)  # next value to use
-        self.draw_end = np.zeros((n, 2), dtype=np.int64)  # end of the values drawn ahead
+        # Stream j of slot s owns draws[draw_start[s, j]:draw_end[s, j]] and its values drawn
+        # ahead are the tail from draw_at[s, j] (empty at first: no region yet).
+        self.draw_start: I64 = np.zeros((n, 2), dtype=np.int64)
+        self.draw_at: I64 = np.zeros((n, 2), dtype=np.int64)
+        self.draw_end: I64 = np.zeros((n, 2), dtype=np.int64)
 
     def __len__(self) -> int:
         return len(self.profiles)
@@ -154,33 +149,32 @@ class ChannelFleet:
         streams = (k.LATENCY_STREAM, k.OUTCOME_STREAM) if self.config[s, k.DRAWS_OUTCOMES] else (
             k.LATENCY_STREAM,)
         want = max(need, BLOCK)
-        if any(self.draw_capacity[s, j] < want for j in streams):
+        if any(self.draw_end[s, j] - self.draw_start[s, j] < want for j in streams):
             self._grow(s, streams, want)
         for j in streams:
             start, at, end = (int(self.draw_start[s, j]), int(self.draw_at[s, j]),
                               int(self.draw_end[s, j]))
-            left, capacity = end - at, int(self.draw_capacity[s, j])
+            left = end - at  # move the values left to the front, draw after them
             self.draws[start:start + left] = self.draws[at:end].copy()
-            fresh = capacity - left
-            self.draws[start + left:start + capacity] = (
-                self._latency[s].draw(fresh) if j == k.LATENCY_STREAM
-                else self._outcome[s].random(fresh))
-            self.draw_at[s, j], self.draw_end[s, j] = start, start + capacity
+            self.draws[start + left:end] = (
+                self._latency[s].draw(end - start - left) if j == k.LATENCY_STREAM
+                else self._outcome[s].random(end - start - left))
+            self.draw_at[s, j] = start
 
     def _grow(self, s: int, streams: tuple[int, ...], capacity: int) -> None:
-        """Give the streams of slot ``s`` room for ``capacity`` values; keep undrawn values."""
-        capacities = self.draw_capacity.copy()
+        """Give the streams of slot ``s`` room for ``capacity`` values; keep undrawn values
+        (at the end of each region, where the kernel reads them)."""
+        capacities = self.draw_end - self.draw_start
         for j in streams:
             capacities[s, j] = max(capacity, 2 * int(capacities[s, j]))
-        starts = np.concatenate(([0], np.cumsum(capacities.ravel())[:-1])).reshape(
-            capacities.shape)
+        ends: I64 = np.cumsum(capacities.ravel()).reshape(capacities.shape)
         draws = np.empty(int(capacities.sum()), dtype=np.float64)
         left = self.draw_end - self.draw_at
         for s_, j in np.argwhere(left > 0).tolist():
-            draws[starts[s_, j]:starts[s_, j] + left[s_, j]] = self.draws[
+            draws[ends[s_, j] - left[s_, j]:ends[s_, j]] = self.draws[
                 self.draw_at[s_, j]:self.draw_end[s_, j]]
-        self.draws, self.draw_capacity, self.draw_start = draws, capacities, starts
-        self.draw_at, self.draw_end = starts.copy(), starts + left
+        self.draws, self.draw_start, self.draw_end = draws, ends - capacities, ends
+        self.draw_at = ends - left
 
     def state(self, slot: int, now_s: float) -> ChannelState:
         """How busy slot ``slot`` is at ``now_s``: its pool and its rate-limit buckets."""
