@@ -35,9 +35,7 @@ def i64_bytes(values: npt.NDArray[np.int64]) -> bytes:
 
 def i64_from_bytes(data: bytes, name: str) -> npt.NDArray[np.int64]:
     """A writable int64 array from :func:`i64_bytes` output."""
-    if len(data) % 8:
-        raise ValueError(f"{name}: {len(data)} bytes is not a whole number of int64 values")
-    return np.frombuffer(data, dtype="<i8").astype(np.int64)
+    return _column_from_bytes(data, "<i8", name).astype(np.int64)
 
 
 def f64_bytes(values: npt.NDArray[np.float64]) -> bytes:
@@ -47,6 +45,12 @@ def f64_bytes(values: npt.NDArray[np.float64]) -> bytes:
 
 def f64_from_bytes(data: bytes, name: str) -> npt.NDArray[np.float64]:
     """A writable float64 array from :func:`f64_bytes` output."""
+    return _column_from_bytes(data, "<f8", name).astype(np.float64)
+
+
+def _column_from_bytes(data: bytes, wire_dtype: str, name: str) -> npt.NDArray[np.generic]:
+    """The read-only little-endian column in ``data`` (8-byte values), checked for length."""
     if len(data) % 8:
-        raise ValueError(f"{name}: {len(data)} bytes is not a whole number of float64 values")
-    return np.frombuffer(data, dtype="<f8").astype(np.float64)
+        kind = "int64" if wire_dtype == "<i8" else "float64"
+        raise ValueError(f"{name}: {len(data)} bytes is not a whole number of {kind} values")
+    return np.frombuffer(data, dtype=wire_dtype)
