@@ -14,7 +14,9 @@ Cost per request matters (the emulator should add little to what h11 itself cost
 connection has one cancel scope for its whole life, and its phase (idle, reading, answering,
 sending) only writes a deadline that ``DeadlineWatcher`` enforces (entering a scope or moving
 a trio deadline per receive and send would cost more than the rest of a small request's
-handling); the answer leaves in one ``send_all``.
+handling); the answer leaves in one ``send_all``. A connection starts on the strict fast path
+of ``_fastpath`` (requests of the common shape, framed without h11's state machine) and moves
+to h11 for good at the first request of any other shape, with every byte received so far.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from sim.api.errors import BadRequest, PayloadTooLarge
 
 from ._config import EmulatorConfig
 from ._deadlines import Deadline, DeadlineWatcher
+from ._fastpath import NEED_DATA, FastHead, parse_head, response_bytes
 from ._responses import REQUEST_TIMEOUT_TYPE, IncomingRequest, OutgoingResponse
 
 log = logging.getLogger("sim.emulator")
@@ -102,6 +105,9 @@ class _Connection:
         self.first_byte_s = self.clock.current_time()
         self.answering_head = False
         self.deadlines = handler.deadlines
+        self.buffer: bytes | bytearray = b""
+        """Bytes received on the fast path and not yet served (handed to h11 on leaving it)."""
+        self.peer_closed = False
 
     async def run(self) -> None:
         self.deadlines.watch(self.limit)
@@ -118,7 +124,13 @@ class _Connection:
 
     async def _exchanges(self) -> None:
         """Read a request, answer it, again, until either side closes or an answer closes."""
+        if not await self._fast_exchanges():
+            return
         connection = self.h11
+        connection.receive_data(bytes(self.buffer))
+        self.buffer = b""
+        if self.peer_closed:
+            connection.receive_data(b"")
         while True:
             self.first_byte_s = self.clock.current_time()
             try:
@@ -145,6 +157,53 @@ class _Connection:
                 return
             connection.start_next_cycle()
 
+    async def _fast_exchanges(self) -> bool:
+        """Serve requests of the fast path's shape; True: hand the connection to h11 (the
+        buffer holds what it has not served), False: the connection is done."""
+        config = self.config
+        while True:
+            self.first_byte_s = self.clock.current_time()
+            head = parse_head(self.buffer, config.max_header_bytes)
+            while head is NEED_DATA:
+                if not await self._receive_into_buffer():
+                    return bool(self.buffer)  # a partial request and EOF: h11 judges it
+                head = parse_head(self.buffer, config.max_header_bytes)
+            if not isinstance(head, FastHead) or head.body_bytes > config.max_body_bytes:
+                return True
+            end = head.body_start + head.body_bytes
+            received_s = self.clock.current_time()
+            while len(self.buffer) < end:
+                if not await self._receive_into_buffer():
+                    return True
+            buffer = self.buffer
+            request = IncomingRequest(head.method, head.target, head.headers,
+                                      bytes(buffer[head.body_start:end]), received_s)
+            self.buffer = buffer[end:]
+            self.phase = _Phase.ANSWERING
+            self.limit.at_s = math.inf
+            response = await self.handler.handle(request)
+            await self._write(response_bytes(response.status, response.headers, response.body,
+                                             head_only=head.method == "HEAD"),
+                              response, received_s)
+            if response.close:
+                return False
+
+    async def _receive_into_buffer(self) -> bool:
+        """More bytes for the fast path's buffer; False when the peer has closed. A request
+        that comes in one piece stays the bytes received (sliced, not copied into a buffer)."""
+        data = await self._receive_bytes(idle=not self.buffer)
+        if not data:
+            self.peer_closed = True
+            return False
+        buffer = self.buffer
+        if not buffer:
+            self.buffer = data
+        elif isinstance(buffer, bytearray):
+            buffer += data
+        else:
+            self.buffer = bytearray(buffer) + data
+        return True
+
     async def _answer_error(self, status: int, error_type: str, message: str,
                             received_s: float | None) -> None:
         """Answer a request that cannot be served, then close (lingering)."""
@@ -156,41 +215,46 @@ class _Connection:
 
     async def _receive_event(self) -> h11.Event:
         """The next event, once h11 has said it needs more bytes (callers try ``next_event``
-        first: most events are already buffered, and an await per event costs). Waiting for a
-        new request is idle (and ends at shutdown); waiting for the rest of one is limited by
-        the request timeout."""
+        first: most events are already buffered, and an await per event costs)."""
         connection = self.h11
         while True:
-            if connection.their_state is h11.IDLE and not connection.trailing_data[0]:
-                handler = self.handler
-                if handler.draining:
-                    raise _Closed
-                limit = self.limit
-                scope = limit.scope
-                self.phase = _Phase.IDLE
-                limit.at_s = self.clock.current_time() + self.config.idle_timeout_s
-                handler.idle_scopes.add(scope)
-                try:
-                    data = await self.stream.receive_some(RECEIVE_CHUNK_BYTES)
-                finally:
-                    handler.idle_scopes.discard(scope)
-                now_s = self.first_byte_s = self.clock.current_time()
-                # the idle limit or shutdown came as the bytes arrived (scope.cancel_called
-                # without its clock read: the watcher cancels only past at_s, and
-                # shutdown sets draining first)
-                if handler.draining or now_s >= limit.at_s:
-                    raise _Closed
-            else:
-                if self.phase is not _Phase.READING:  # counted from the first byte, not now
-                    self.phase = _Phase.READING
-                    self.limit.at_s = self.first_byte_s + self.config.request_timeout_s
-                    self.deadlines.watch(self.limit)
-                data = await self.stream.receive_some(RECEIVE_CHUNK_BYTES)
-            connection.receive_data(data)
+            connection.receive_data(await self._receive_bytes(
+                idle=connection.their_state is h11.IDLE and not connection.trailing_data[0]))
             event = connection.next_event()
             if event is not h11.NEED_DATA:
                 assert isinstance(event, h11.Event)  # PAUSED only comes after a full request
                 return event
+
+    async def _receive_bytes(self, *, idle: bool) -> bytes:
+        """Bytes from the peer (empty: it closed). Waiting for a new request (``idle``) ends
+        at the idle timeout or at shutdown; waiting for the rest of one is limited by the
+        request timeout, counted from its first byte."""
+        if idle:
+            handler = self.handler
+            if handler.draining:
+                raise _Closed
+            limit = self.limit
+            scope = limit.scope
+            self.phase = _Phase.IDLE
+            limit.at_s = self.clock.current_time() + self.config.idle_timeout_s
+            handler.idle_scopes.add(scope)
+            try:
+                data: bytes = await self.stream.receive_some(RECEIVE_CHUNK_BYTES)
+            finally:
+                handler.idle_scopes.discard(scope)
+            now_s = self.first_byte_s = self.clock.current_time()
+            # the idle limit or shutdown came as the bytes arrived (scope.cancel_called
+            # without its clock read: the watcher cancels only past at_s, and
+            # shutdown sets draining first)
+            if handler.draining or now_s >= limit.at_s:
+                raise _Closed
+            return data
+        if self.phase is not _Phase.READING:  # counted from the first byte, not now
+            self.phase = _Phase.READING
+            self.limit.at_s = self.first_byte_s + self.config.request_timeout_s
+            self.deadlines.watch(self.limit)
+        data = await self.stream.receive_some(RECEIVE_CHUNK_BYTES)
+        return data
 
     async def _read_request(self) -> IncomingRequest | None:
         connection = self.h11
@@ -254,6 +318,11 @@ class _Connection:
                 data = head + connection.send(_END_OF_MESSAGE)
         except h11.LocalProtocolError as exc:
             raise _Closed from exc
+        await self._write(data, response, received_s)
+
+    async def _write(self, data: bytes, response: OutgoingResponse,
+                     received_s: float | None) -> None:
+        """Send an answer's bytes within the send timeout and count it."""
         self.phase = _Phase.SENDING  # as _send_bytes, without one more await
         self.limit.at_s = self.clock.current_time() + self.config.send_timeout_s
         await self.stream.send_all(data)
