@@ -66,6 +66,8 @@ class Expanded(NamedTuple):
     rows: npt.NDArray[np.int64] | None  # endpoint row, -1 for a bare address; None: all bare
     configs: list[RecipientConfig]
     addresses: list[str | None]
+    plain_count: int = 0
+    """The first ``plain_count`` configs hold only their ChannelType (proven by the decode)."""
 
 
 class Outcome(NamedTuple):
@@ -99,8 +101,9 @@ endpoints each); concatenating a prefix is cheaper than formatting a number per 
 
 def expand(app: AppStore, addresses: dict[str, AddressConfiguration] | None,
            endpoint_rows: Sequence[tuple[int, RecipientConfig]],
-           sms_opt_out: frozenset[str] | set[str]) -> Expanded:
-    """Columns for ``addresses`` (already validated) followed by the endpoint rows."""
+           sms_opt_out: frozenset[str] | set[str], *, plain: bool = False) -> Expanded:
+    """Columns for ``addresses`` (already validated) followed by the endpoint rows; ``plain``:
+    the address configs are known to hold only their ChannelType."""
     addresses = addresses or {}
     texts: list[str | None] = list(addresses)
     configs: list[RecipientConfig] = list(addresses.values())
@@ -110,7 +113,8 @@ def expand(app: AppStore, addresses: dict[str, AddressConfiguration] | None,
         missing = next(a for a, c in addresses.items() if c.ChannelType is None)
         raise BadRequest(f"MessageRequest.Addresses.{missing}.ChannelType is required") from None
     if not endpoint_rows and not (sms_opt_out and _SMS in codes):
-        return Expanded(np.frombuffer(codes, dtype=np.uint8), codes, None, None, configs, texts)
+        return Expanded(np.frombuffer(codes, dtype=np.uint8), codes, None, None, configs, texts,
+                        len(configs) if plain else 0)
     n_addr = len(addresses)
     n = n_addr + len(endpoint_rows)
     channel = np.empty(n, dtype=np.uint8)
@@ -154,7 +158,8 @@ def expand(app: AppStore, addresses: dict[str, AddressConfiguration] | None,
     family = FAMILY[np.minimum(channel, len(FAMILY) - 1)]
     recipients = Recipients(np.zeros(n, dtype=np.int64), family, address_key, unknown, inactive,
                             opted, distinct_addresses=not endpoint_rows)
-    return Expanded(channel, channel.tobytes(), recipients, rows, configs, texts)
+    return Expanded(channel, channel.tobytes(), recipients, rows, configs, texts,
+                    n_addr if plain else 0)
 
 
 def deliver(expanded: Expanded, config: DirectMessageConfiguration,
@@ -267,13 +272,15 @@ class _RequestChecks:
 
 
 def _own_content(expanded: Expanded) -> list[int]:
-    """Positions of recipients with their own content. In the common case (bare addresses
-    whose configs equal their channel's plain one) one C-level pass proves there are none."""
+    """Positions of recipients with their own content. Plain addresses (from
+    ``decode_message_request``) have none; bare addresses whose configs equal their channel's
+    plain one are proven to have none by one C-level pass."""
     configs = expanded.configs
-    if expanded.rows is None and all(map(eq, configs, map(_PLAIN_ADDRESS.__getitem__,
-                                                          expanded.codes))):
+    first = expanded.plain_count
+    if first == len(configs) or (first == 0 and expanded.rows is None and all(
+            map(eq, configs, map(_PLAIN_ADDRESS.__getitem__, expanded.codes)))):
         return []
-    return [i for i, c in enumerate(configs) if has_own_content(c)]
+    return [i for i in range(first, len(configs)) if has_own_content(configs[i])]
 
 
 def _address_hashes(expanded: Expanded, keyed: frozenset[int]) -> npt.NDArray[np.int64]:

@@ -163,7 +163,7 @@ class _Connection:
         config = self.config
         while True:
             self.first_byte_s = self.clock.current_time()
-            head = parse_head(self.buffer, config.max_header_bytes)
+            head = parse_head(self.buffer, config.max_header_bytes) if self.buffer else NEED_DATA
             while head is NEED_DATA:
                 if not await self._receive_into_buffer():
                     return bool(self.buffer)  # a partial request and EOF: h11 judges it

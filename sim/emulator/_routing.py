@@ -22,6 +22,7 @@ from sim.api import OPERATIONS
 from sim.api.errors import BadRequest, MethodNotAllowed, NotFound
 
 MAX_QUERY_FIELDS = 64
+MAX_RECENT_ROUTES = 4096
 OPS_PREFIX = "/_pinsim/"
 OPS_ROUTES: dict[str, str] = {"/_pinsim/stats": "GET", "/_pinsim/reset": "POST",
                               "/_pinsim/advance": "POST"}
@@ -49,7 +50,8 @@ class Template(NamedTuple):
 
 
 class Route(NamedTuple):
-    """A routed request: operation name, decoded path labels and query parameters."""
+    """A routed request: operation name, decoded path labels and query parameters (shared by
+    the requests of one target: read, never change)."""
 
     operation: str
     params: Mapping[str, str]
@@ -98,6 +100,7 @@ class Router:
 
     def __init__(self, operations: Mapping[str, tuple[str, str]] | None = None) -> None:
         table = operations or {name: (op.method, op.uri) for name, op in OPERATIONS.items()}
+        self._recent: dict[tuple[str, str, str], Route] = {}
         self._layouts: dict[int, list[_Layout]] = {}
         for order, (name, (method, uri)) in enumerate(table.items()):
             segments = _segments(uri)
@@ -117,7 +120,19 @@ class Router:
         return self.resolve_path(method, path, query)
 
     def resolve_path(self, method: str, path: str, query: str) -> Route:
-        """``resolve`` for a target already split by ``split_target``."""
+        """``resolve`` for a target already split by ``split_target``. Routes are kept for
+        the targets seen last (a load test repeats a few): a dict lookup instead of a split,
+        a match and percent-decoding per request."""
+        key = (method, path, query)
+        route = self._recent.get(key)
+        if route is None:
+            route = self._resolve_path(method, path, query)
+            if len(self._recent) >= MAX_RECENT_ROUTES:
+                self._recent.clear()
+            self._recent[key] = route
+        return route
+
+    def _resolve_path(self, method: str, path: str, query: str) -> Route:
         segments = path.split("/")[1:]
         found: _Compiled | None = None
         allowed: list[str] = []

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from sim.api import OPERATIONS
 from sim.api.errors import BadRequest, MethodNotAllowed, NotFound
 from sim.emulator import Router
+from sim.emulator._routing import MAX_RECENT_ROUTES, Route
 
 ROUTER = Router()
 
@@ -65,3 +66,15 @@ def test_errors_for_unrouted_requests() -> None:
         ROUTER.resolve("GET", "/v1/apps/a/endpoints/e/extra")
     with pytest.raises(NotFound):
         ROUTER.resolve("GET", "/v2/apps")
+
+
+def test_recent_routes_are_the_same_routes_and_the_memory_of_them_is_bounded() -> None:
+    router = Router()
+    targets = [f"/v1/apps/a/endpoints/e-{i}" for i in range(MAX_RECENT_ROUTES + 10)]
+    first = [router.resolve("GET", t) for t in targets]
+    again = [router.resolve("GET", t) for t in reversed(targets)][::-1]
+    assert again == first == [Route("GetEndpoint", {"application-id": "a", "endpoint-id":
+                                                    f"e-{i}"}, {}) for i in range(len(targets))]
+    assert len(router._recent) <= MAX_RECENT_ROUTES
+    with pytest.raises(MethodNotAllowed):  # errors are never remembered as routes
+        router.resolve("POST", targets[0])
