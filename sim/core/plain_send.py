@@ -14,18 +14,26 @@ error (tests/core/test_plain_send.py).
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Union, cast
 
 import msgspec
 
 from sim.api import ChannelType, MessageRequest, decode
 
+from .channel_types import CODE_BY_NAME
 
-class PlainAddress(msgspec.Struct, forbid_unknown_fields=True, gc=False):
-    """An AddressConfiguration with nothing but its channel."""
+PLAIN_ADDRESSES: tuple[type[msgspec.Struct], ...] = tuple(
+    msgspec.defstruct(f"Plain{channel.value}Address", [], tag_field="ChannelType",
+                      tag=channel.value, forbid_unknown_fields=True, gc=False)
+    for channel in ChannelType)
+"""An AddressConfiguration with nothing but its channel, one class per channel (a tagged
+union on ``ChannelType``): the class is the channel, so no field is stored or read."""
 
-    ChannelType: ChannelType
+CODE_BY_PLAIN_ADDRESS: dict[type, int] = {
+    cls: CODE_BY_NAME[channel.value] for cls, channel in zip(PLAIN_ADDRESSES, ChannelType,
+                                                             strict=True)}
 
+PlainAddress = Union[PLAIN_ADDRESSES]  # type: ignore[valid-type]  # noqa: UP007
 
 PlainMessageRequest = msgspec.defstruct(
     "PlainMessageRequest",
@@ -37,8 +45,8 @@ _plain_decoder = msgspec.json.Decoder(PlainMessageRequest)
 
 
 def decode_message_request(body: bytes) -> tuple[MessageRequest, bool]:
-    """The request, and whether its addresses are plain (then their configs are
-    ``PlainAddress``: only ``ChannelType`` may be read from them)."""
+    """The request, and whether its addresses are plain (then their configs are instances of
+    ``PLAIN_ADDRESSES`` with no fields: ``CODE_BY_PLAIN_ADDRESS`` gives their channel code)."""
     try:
         return cast(MessageRequest, _plain_decoder.decode(body)), True
     except (msgspec.ValidationError, msgspec.DecodeError):

@@ -42,6 +42,7 @@ from .addresses import CHECKED_ADDRESS_CHANNELS, address_problem, all_valid
 from .channel_types import CHANNEL_TYPES, CODE_BY_NAME, FAMILY
 from .content import ContentResolver, ResolvedContent, has_own_content
 from .messages import MessageTable
+from .plain_send import CODE_BY_PLAIN_ADDRESS
 from .router import ChannelRouter
 from .rules import Recipients, apply_rules
 from .store import NO_CHANNEL, AppStore
@@ -103,12 +104,13 @@ def expand(app: AppStore, addresses: dict[str, AddressConfiguration] | None,
            endpoint_rows: Sequence[tuple[int, RecipientConfig]],
            sms_opt_out: frozenset[str] | set[str], *, plain: bool = False) -> Expanded:
     """Columns for ``addresses`` (already validated) followed by the endpoint rows; ``plain``:
-    the address configs are known to hold only their ChannelType."""
+    the address configs are ``plain_send.PLAIN_ADDRESSES`` (their class is their channel)."""
     addresses = addresses or {}
     texts: list[str | None] = list(addresses)
     configs: list[RecipientConfig] = list(addresses.values())
     try:
-        codes = bytes(map(CODE_BY_NAME.__getitem__, map(_CHANNEL_NAME, configs)))
+        codes = bytes(map(CODE_BY_PLAIN_ADDRESS.__getitem__, map(type, configs))) if plain else (
+            bytes(map(CODE_BY_NAME.__getitem__, map(_CHANNEL_NAME, configs))))
     except AttributeError:
         missing = next(a for a, c in addresses.items() if c.ChannelType is None)
         raise BadRequest(f"MessageRequest.Addresses.{missing}.ChannelType is required") from None

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from sim.api import ChannelType, CreateApplicationRequest, EndpointRequest, MessageRequest, decode
 from sim.api.errors import PinpointError
 from sim.core import plain_send
-from sim.core.plain_send import PlainAddress, decode_message_request
+from sim.core.channel_types import CODE_BY_NAME
+from sim.core.plain_send import CODE_BY_PLAIN_ADDRESS, decode_message_request
 from sim.core.service import Service, ServiceConfig
 
 from .test_properties import PROFILE
@@ -87,13 +88,17 @@ def test_plain_decode_answers_exactly_as_the_general_one(body_json: dict[str, An
 
 def test_only_addresses_with_just_a_channel_are_plain() -> None:
     plain, is_plain = decode_message_request(
-        b'{"Addresses": {"+15550000001": {"ChannelType": "SMS"}}, "TraceId": "t",'
+        b'{"Addresses": {"+15550000001": {"ChannelType": "SMS"}, "t": {"ChannelType": "GCM"},'
+        b' "t": {"ChannelType": "APNS"}}, "TraceId": "t",'
         b' "MessageConfiguration": {"DefaultMessage": {"Body": "x"}}}')
     assert is_plain
-    assert isinstance(plain.Addresses["+15550000001"], PlainAddress)  # type: ignore[index]
+    assert plain.Addresses is not None and list(plain.Addresses) == ["+15550000001", "t"]
+    assert [CODE_BY_PLAIN_ADDRESS[type(c)] for c in plain.Addresses.values()] == [
+        CODE_BY_NAME["SMS"], CODE_BY_NAME["APNS"]]  # a repeated address: the last one counts
     assert plain.TraceId == "t"
     for config in (b'{"ChannelType": "SMS", "BodyOverride": null}', b'{"ChannelType": "SMS",'
-                   b' "Other": 1}', b'{}', b'{"ChannelType": "SMS", "Context": {}}'):
+                   b' "Other": 1}', b'{}', b'{"ChannelType": "SMS", "Context": {}}',
+                   b'{"ChannelType": "SMS", "ChannelType": "GCM"}'):
         body = b'{"Addresses": {"a": %s}, "MessageConfiguration": {}}' % config
         request, is_plain = decode_message_request(body)
         assert not is_plain
