@@ -138,3 +138,12 @@ def test_aws_cli_round_trips_signed(signed_server: EmulatorThread) -> None:
                       "--endpoint-id", "a/b@c")
     assert missing.returncode != 0
     assert "NotFoundException" in missing.stderr and "a/b@c" in missing.stderr
+    sent = aws_cli(signed_server, "send-messages", "--application-id", "app",
+                   "--message-request", json.dumps({
+                       "Addresses": {"+15555550100": {"ChannelType": "SMS"},
+                                     "+15555550100x": {"ChannelType": "SMS"}},
+                       "MessageConfiguration": {"SMSMessage": {"Body": "code 1234"}}}))
+    assert sent.returncode == 0, sent.stderr
+    results = json.loads(sent.stdout)["MessageResponse"]["Result"]
+    assert results["+15555550100"]["DeliveryStatus"] == "SUCCESSFUL"
+    assert results["+15555550100x"]["DeliveryStatus"] == "PERMANENT_FAILURE"  # not E.164
