@@ -116,6 +116,9 @@ def run_send(plan: WrkPlan, seed: int, tmp: Path, log: Callable[[str], None]) ->
     ]
     settings: dict[str, Setting] = {
         "send_channels": "ideal (no --scenario): every delivery SUCCESSFUL at once",
+        "send_http_framing": "emulator: wrk's requests take the strict fast path of "
+                             "sim/emulator/_fastpath.py (h11 only for other shapes); bare: h11 "
+                             "for every request",
         "send_request_bytes": len(body),
         "send_answer_bytes": len(answer),
         "send_first_answer_statuses": statuses,
