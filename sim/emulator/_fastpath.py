@@ -26,7 +26,12 @@ from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Final, NamedTuple
 
-_REQUEST_LINE = re.compile(rb"(GET|PUT|POST|DELETE|HEAD|PATCH) (/[\x21-\x7e]*) HTTP/1\.1")
+METHODS = {m.encode(): m for m in ("GET", "PUT", "POST", "DELETE", "HEAD", "PATCH")}
+"""The methods the emulator knows, by their bytes (as h11 and the fast path read them)."""
+REASONS = {s.value: s.phrase.encode() for s in HTTPStatus}
+"""Reason phrases of the status lines the emulator writes (unknown codes: none)."""
+
+_REQUEST_LINE = re.compile(b"(" + b"|".join(METHODS) + rb") (/[\x21-\x7e]*) HTTP/1\.1")
 _NAME = rb"[-!#$%&'*+.^_`|~0-9A-Za-z]++"
 _VALUE = rb"(?:[\x21-\x7e]++(?:[ \t]++[\x21-\x7e]++)*+)?"
 """Possessive throughout: a line of spaces or a long value cannot make the match backtrack."""
@@ -35,9 +40,8 @@ _HEADER_PAIR = re.compile(rb"\r\n(" + _NAME + rb"):[ \t]*+(" + _VALUE + rb")[ \t
 _DIGITS = re.compile(rb"[0-9]{1,18}")
 _HEAD_END = b"\r\n\r\n"
 _REFUSED_HEADERS = frozenset((b"transfer-encoding", b"expect", b"upgrade"))
-_METHODS = {m.encode(): m for m in ("GET", "PUT", "POST", "DELETE", "HEAD", "PATCH")}
-_STATUS_LINES = {s.value: b"HTTP/1.1 %d %s\r\n" % (s.value, s.phrase.encode())
-                 for s in HTTPStatus}
+_STATUS_LINES = {status: b"HTTP/1.1 %d %s\r\n" % (status, reason)
+                 for status, reason in REASONS.items()}
 
 
 class FastHead(NamedTuple):
@@ -70,14 +74,14 @@ def parse_head(buffer: bytes | bytearray, max_header_bytes: int) -> FastHead | _
         return NEED_DATA
     if end + 4 > max_header_bytes:
         return None
-    head = bytes(buffer[:end])
-    line_end = head.find(b"\r\n")
+    line_end = buffer.find(b"\r\n", 0, end)
     if line_end < 0:
         line_end = end
-    request_line = _REQUEST_LINE.fullmatch(head, 0, line_end)
-    if request_line is None or _HEADER_BLOCK.fullmatch(head, line_end) is None:
+    request_line = _REQUEST_LINE.fullmatch(buffer, 0, line_end)
+    if request_line is None or _HEADER_BLOCK.fullmatch(buffer, line_end, end) is None:
         return None
-    headers = [(name.lower(), value) for name, value in _HEADER_PAIR.findall(head, line_end)]
+    headers = [(name.lower(), value)
+               for name, value in _HEADER_PAIR.findall(buffer, line_end, end)]
     hosts = 0
     body_bytes = 0
     length_seen = False
@@ -95,7 +99,7 @@ def parse_head(buffer: bytes | bytearray, max_header_bytes: int) -> FastHead | _
     if hosts != 1:
         return None
     method, target = request_line.groups()
-    return FastHead(_METHODS[method], target.decode("ascii"), headers, end + 4, body_bytes)
+    return FastHead(METHODS[method], target.decode("ascii"), headers, end + 4, body_bytes)
 
 
 def response_bytes(status: int, headers: Sequence[tuple[bytes, bytes]], body: bytes, *,

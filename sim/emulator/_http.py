@@ -24,7 +24,6 @@ from __future__ import annotations
 import enum
 import logging
 import math
-from http import HTTPStatus
 from typing import Protocol
 
 import h11
@@ -34,7 +33,7 @@ from sim.api.errors import BadRequest, PayloadTooLarge
 
 from ._config import EmulatorConfig
 from ._deadlines import Deadline, DeadlineWatcher
-from ._fastpath import NEED_DATA, FastHead, parse_head, response_bytes
+from ._fastpath import METHODS, NEED_DATA, REASONS, FastHead, parse_head, response_bytes
 from ._responses import REQUEST_TIMEOUT_TYPE, IncomingRequest, OutgoingResponse
 
 log = logging.getLogger("sim.emulator")
@@ -73,8 +72,6 @@ class _Phase(enum.Enum):
     SENDING = "sending"
 
 
-_METHODS = {m.encode(): m for m in ("GET", "PUT", "POST", "DELETE", "HEAD", "PATCH")}
-_REASONS = {s.value: s.phrase.encode() for s in HTTPStatus}
 _END_OF_MESSAGE = h11.EndOfMessage()
 
 
@@ -127,8 +124,9 @@ class _Connection:
         if not await self._fast_exchanges():
             return
         connection = self.h11
-        connection.receive_data(bytes(self.buffer))
-        self.buffer = b""
+        if self.buffer:  # (empty data would tell h11 the peer closed)
+            connection.receive_data(bytes(self.buffer))
+            self.buffer = b""
         if self.peer_closed:
             connection.receive_data(b"")
         while True:
@@ -300,7 +298,7 @@ class _Connection:
             else:  # ConnectionClosed mid-body: nobody to answer
                 raise _Closed
         body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
-        return IncomingRequest(_METHODS.get(method) or method.decode("ascii"),
+        return IncomingRequest(METHODS.get(method) or method.decode("ascii"),
                                head.target.decode("latin-1"), head.headers, bytes(body),
                                received_s)
 
@@ -310,7 +308,7 @@ class _Connection:
         try:
             head = connection.send(h11.Response(status_code=response.status,
                                                 headers=response.headers,
-                                                reason=_REASONS.get(response.status, b"")))
+                                                reason=REASONS.get(response.status, b"")))
             if body and not self.answering_head:  # a HEAD answer has headers only
                 data = b"".join((head, connection.send(h11.Data(data=body)),
                                  connection.send(_END_OF_MESSAGE)))
