@@ -14,6 +14,7 @@ error (tests/core/test_plain_send.py).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Union, cast
 
 import msgspec
@@ -44,10 +45,15 @@ PlainMessageRequest = msgspec.defstruct(
 _plain_decoder = msgspec.json.Decoder(PlainMessageRequest)
 
 
-def decode_message_request(body: bytes) -> tuple[MessageRequest, bool]:
-    """The request, and whether its addresses are plain (then their configs are instances of
-    ``PLAIN_ADDRESSES`` with no fields: ``CODE_BY_PLAIN_ADDRESS`` gives their channel code)."""
+def decode_message_request(body: bytes) -> MessageRequest:
+    """The request; if its addresses are plain, their configs are instances of
+    ``PLAIN_ADDRESSES`` (with no fields: ``CODE_BY_PLAIN_ADDRESS`` gives their channel code)."""
     try:
-        return cast(MessageRequest, _plain_decoder.decode(body)), True
+        return cast(MessageRequest, _plain_decoder.decode(body))
     except (msgspec.ValidationError, msgspec.DecodeError):
-        return decode(MessageRequest, body), False
+        return decode(MessageRequest, body)
+
+
+def plain_addresses(configs: Iterable[object]) -> bool:
+    """Whether address configs came from the plain decode (one decode makes all of them)."""
+    return type(next(iter(configs), None)) in CODE_BY_PLAIN_ADDRESS

@@ -42,7 +42,7 @@ from .addresses import CHECKED_ADDRESS_CHANNELS, address_problem, all_valid
 from .channel_types import CHANNEL_TYPES, CODE_BY_NAME, FAMILY
 from .content import ContentResolver, ResolvedContent, has_own_content
 from .messages import MessageTable
-from .plain_send import CODE_BY_PLAIN_ADDRESS
+from .plain_send import CODE_BY_PLAIN_ADDRESS, plain_addresses
 from .router import ChannelRouter
 from .rules import Recipients, apply_rules
 from .store import NO_CHANNEL, AppStore
@@ -102,12 +102,13 @@ endpoints each); concatenating a prefix is cheaper than formatting a number per 
 
 def expand(app: AppStore, addresses: dict[str, AddressConfiguration] | None,
            endpoint_rows: Sequence[tuple[int, RecipientConfig]],
-           sms_opt_out: frozenset[str] | set[str], *, plain: bool = False) -> Expanded:
-    """Columns for ``addresses`` (already validated) followed by the endpoint rows; ``plain``:
-    the address configs are ``plain_send.PLAIN_ADDRESSES`` (their class is their channel)."""
+           sms_opt_out: frozenset[str] | set[str]) -> Expanded:
+    """Columns for ``addresses`` (already validated) followed by the endpoint rows. Plain
+    address configs (``plain_send.PLAIN_ADDRESSES``) give their channel by their class."""
     addresses = addresses or {}
     texts: list[str | None] = list(addresses)
     configs: list[RecipientConfig] = list(addresses.values())
+    plain = plain_addresses(configs)
     try:
         codes = bytes(map(CODE_BY_PLAIN_ADDRESS.__getitem__, map(type, configs))) if plain else (
             bytes(map(CODE_BY_NAME.__getitem__, map(_CHANNEL_NAME, configs))))

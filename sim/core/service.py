@@ -257,12 +257,10 @@ class Service:
     # -- sends ---------------------------------------------------------------------------
 
     def send_messages(self, app_id: str, request: MessageRequest, now_s: float,
-                      request_id: str | None = None, *, json_results: bool = False,
-                      plain_addresses: bool = False) -> tuple[MessageResponse, SendTrace]:
+                      request_id: str | None = None, *, json_results: bool = False
+                      ) -> tuple[MessageResponse, SendTrace]:
         """SendMessages. With ``json_results`` the response's ``Result`` may be a
-        ``msgspec.Raw`` holding the same JSON (for callers that only encode it: faster).
-        ``plain_addresses``: the request came from ``decode_message_request``, which proved
-        that no address config has more than its ``ChannelType``."""
+        ``msgspec.Raw`` holding the same JSON (for callers that only encode it: faster)."""
         app = self.app(app_id)
         _check_content(request.MessageConfiguration, request.TemplateConfiguration)
         addresses = request.Addresses or {}
@@ -277,7 +275,7 @@ class Service:
             raise BadRequest("MessageRequest.Addresses has an empty address")
         rows = list(zip(app.index.get_many(list(endpoints)).tolist(), endpoints.values(),
                         strict=True)) if endpoints else []
-        expanded = expand(app, addresses, rows, self.sms_opt_out, plain=plain_addresses)
+        expanded = expand(app, addresses, rows, self.sms_opt_out)
         outcome = self._deliver(app, expanded, request.MessageConfiguration, request.Context,
                                 now_s)
         n = len(addresses)
@@ -396,9 +394,8 @@ Params = Mapping[str, str]
 
 def _send(svc: Service, p: Params, q: Params, b: bytes, now: float, rid: str | None
           ) -> tuple[int, Any, SendTrace]:
-    request, plain = decode_message_request(b)
-    response, trace = svc.send_messages(p["application-id"], request, now, rid,
-                                        json_results=True, plain_addresses=plain)
+    response, trace = svc.send_messages(p["application-id"], decode_message_request(b), now,
+                                        rid, json_results=True)
     return 200, response, trace
 
 

@@ -14,7 +14,7 @@ from sim.api import ChannelType, CreateApplicationRequest, EndpointRequest, Mess
 from sim.api.errors import PinpointError
 from sim.core import plain_send
 from sim.core.channel_types import CODE_BY_NAME
-from sim.core.plain_send import CODE_BY_PLAIN_ADDRESS, decode_message_request
+from sim.core.plain_send import CODE_BY_PLAIN_ADDRESS, decode_message_request, plain_addresses
 from sim.core.service import Service, ServiceConfig
 
 from .test_properties import PROFILE
@@ -87,10 +87,11 @@ def test_plain_decode_answers_exactly_as_the_general_one(body_json: dict[str, An
 
 
 def test_only_addresses_with_just_a_channel_are_plain() -> None:
-    plain, is_plain = decode_message_request(
+    plain = decode_message_request(
         b'{"Addresses": {"+15550000001": {"ChannelType": "SMS"}, "t": {"ChannelType": "GCM"},'
         b' "t": {"ChannelType": "APNS"}}, "TraceId": "t",'
         b' "MessageConfiguration": {"DefaultMessage": {"Body": "x"}}}')
+    is_plain = plain_addresses((plain.Addresses or {}).values())
     assert is_plain
     assert plain.Addresses is not None and list(plain.Addresses) == ["+15550000001", "t"]
     assert [CODE_BY_PLAIN_ADDRESS[type(c)] for c in plain.Addresses.values()] == [
@@ -100,6 +101,7 @@ def test_only_addresses_with_just_a_channel_are_plain() -> None:
                    b' "Other": 1}', b'{}', b'{"ChannelType": "SMS", "Context": {}}',
                    b'{"ChannelType": "SMS", "ChannelType": "GCM"}'):
         body = b'{"Addresses": {"a": %s}, "MessageConfiguration": {}}' % config
-        request, is_plain = decode_message_request(body)
+        request = decode_message_request(body)
+        is_plain = plain_addresses((request.Addresses or {}).values())
         assert not is_plain
         assert request == decode(MessageRequest, body)
