@@ -24,7 +24,7 @@ import msgspec
 from sim.api import EndpointBatchItem, EndpointBatchRequest
 
 from ._core_service import new_service
-from ._environment import REPO_ROOT
+from ._environment import python_env
 from ._population import Population, channel_mix
 
 BATCH = 100
@@ -101,12 +101,9 @@ def fill(endpoints: int, seed: int) -> MemoryReport:
 
 def measure_memory(endpoints: int, seed: int, timeout_s: float = 900.0) -> MemoryReport:
     """``fill`` run in a fresh interpreter."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p)
     done = subprocess.run(
         [sys.executable, "-m", __name__, "--endpoints", str(endpoints), "--seed", str(seed)],
-        capture_output=True, env=env, timeout=timeout_s, check=False, cwd=Path.cwd())
+        capture_output=True, env=python_env(), timeout=timeout_s, check=False, cwd=Path.cwd())
     if done.returncode != 0:
         raise RuntimeError(f"memory benchmark child failed ({done.returncode}): "
                            f"{done.stderr.decode(errors='replace')[-2000:]}")

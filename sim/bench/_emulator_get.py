@@ -29,7 +29,7 @@ from ._emulator_pair import (
 )
 from ._emulator_procs import HOST, Child, call, emulator_argv, free_port, running
 from ._emulator_send import APP_ID, JSON, answers_by_status
-from ._emulator_wrk import write_script
+from ._emulator_wrk import WRK_THREADS, write_script
 from ._population import Population
 from ._registry import Measurement
 from ._schema import Figure, Setting, at_least, at_most, figure
@@ -111,7 +111,7 @@ def run_get(plan: WrkPlan, seed: int, tmp: Path, log: Callable[[str], None]) -> 
             child, app_path = moto
             subjects.append(WrkSubject("moto", f"http://{HOST}:{child.port}{app_path}",
                                        script, child.process))
-        log(f"get: wrk -t1 -c{plan.connections}, {plan.rounds} round(s) of "
+        log(f"get: wrk -t{WRK_THREADS} -c{plan.connections}, {plan.rounds} round(s) of "
             f"{plan.duration_s:g} s per server" + (", alternating" if len(subjects) > 1
                                                     else f" (moto: {moto})"))
         runs = paired_runs(subjects, plan, tmp, log)

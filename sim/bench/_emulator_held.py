@@ -29,20 +29,10 @@ from typing import NamedTuple
 import msgspec
 import psutil
 
-from ._emulator_inflight import Connected, InFlightReport
-from ._emulator_procs import (
-    HOST,
-    call,
-    cpu_s,
-    emulator_argv,
-    log_tail,
-    python_env,
-    raise_nofile_limit,
-    running,
-    stop,
-)
+from ._emulator_inflight import Connected, InFlightReport, raise_nofile_limit
+from ._emulator_procs import HOST, call, cpu_s, emulator_argv, log_tail, running, stop
 from ._emulator_send import APP_ID, JSON
-from ._environment import REPO_ROOT
+from ._environment import REPO_ROOT, python_env
 from ._registry import Measurement
 from ._schema import Setting, at_least, at_most, figure
 

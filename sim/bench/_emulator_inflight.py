@@ -58,11 +58,11 @@ class Connected(msgspec.Struct, frozen=True, kw_only=True):
     connect_s: float
 
 
-def raise_nofile_limit() -> int:
-    """Raise the soft open-files limit to the hard one (no privilege needed); return it."""
+def raise_nofile_limit() -> None:
+    """Raise the soft open-files limit to the hard one (no privilege needed; also a server's
+    ``preexec_fn``, run in the child)."""
     _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    return hard
 
 
 def open_connections(host: str, port: int, count: int, timeout_s: float) -> list[socket.socket]:

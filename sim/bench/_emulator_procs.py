@@ -11,7 +11,6 @@ import contextlib
 import http.client
 import os
 import re
-import resource
 import select
 import signal
 import socket
@@ -24,7 +23,8 @@ from typing import IO, NamedTuple
 
 import psutil
 
-from ._environment import REPO_ROOT
+from ._emulator_inflight import raise_nofile_limit
+from ._environment import REPO_ROOT, python_env
 
 HOST = "127.0.0.1"
 START_TIMEOUT_S = 60.0
@@ -38,20 +38,6 @@ class Child(NamedTuple):
     popen: subprocess.Popen[bytes]
     process: psutil.Process
     port: int
-
-
-def python_env() -> dict[str, str]:
-    """This environment with the checkout on PYTHONPATH, so ``-m sim...`` finds this code."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p)
-    return env
-
-
-def raise_nofile_limit() -> None:
-    """Soft open-files limit up to the hard one (a ``preexec_fn``: runs in the child)."""
-    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
 def free_port() -> int:

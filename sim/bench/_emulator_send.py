@@ -29,7 +29,7 @@ from ._emulator_pair import (
     subject_figures,
 )
 from ._emulator_procs import HOST, call, emulator_argv, running
-from ._emulator_wrk import write_script
+from ._emulator_wrk import WRK_THREADS, write_script
 from ._population import Population
 from ._registry import Measurement
 from ._schema import Setting, at_least, at_most, figure
@@ -94,7 +94,7 @@ def run_send(plan: WrkPlan, seed: int, tmp: Path, log: Callable[[str], None]) ->
                 WrkSubject("emulator", f"http://{HOST}:{emulator.port}{path}", script,
                            emulator.process),
                 WrkSubject("bare", f"http://{HOST}:{bare.port}{path}", script, bare.process)]
-            log(f"send: wrk -t1 -c{plan.connections}, {plan.rounds} round(s) of "
+            log(f"send: wrk -t{WRK_THREADS} -c{plan.connections}, {plan.rounds} round(s) of "
                 f"{plan.duration_s:g} s per server, alternating")
             runs = paired_runs(subjects, plan, tmp, log)
         served = answers_by_status(emulator.port, "SendMessages")

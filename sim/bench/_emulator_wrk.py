@@ -98,7 +98,7 @@ def parse_output(stdout: str) -> WrkTotals:
 
 def run_wrk(url: str, script: Path, connections: int, duration_s: float,
             server: psutil.Process, out_dir: Path) -> WrkRun:
-    """``wrk -t1 -c<connections> -d<duration_s>`` against ``url``; it stops by itself."""
+    """``wrk -t<WRK_THREADS> -c<connections> -d<duration_s>`` against ``url``; stops by itself."""
     binary = wrk_binary()
     if binary is None:
         raise RuntimeError("the wrk binary is not installed (apt-get install wrk)")

@@ -19,6 +19,14 @@ REPO_ROOT = Path(sim.__file__).resolve().parent.parent
 """The checkout that holds the ``sim`` package (when it is run from source)."""
 
 
+def python_env() -> dict[str, str]:
+    """This environment with the checkout on PYTHONPATH, so ``-m sim...`` finds this code."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p)
+    return env
+
+
 def git_commit(repo: Path = REPO_ROOT) -> str | None:
     """``git rev-parse --short HEAD`` of ``repo``, or None when git or the checkout is missing."""
     try:

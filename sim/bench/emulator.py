@@ -25,7 +25,7 @@ from ._emulator_get import run_get
 from ._emulator_held import HeldPlan, run_held
 from ._emulator_pair import WrkPlan
 from ._emulator_send import run_send
-from ._emulator_wrk import wrk_binary
+from ._emulator_wrk import WRK_THREADS, wrk_binary
 from ._registry import BenchOptions, Measurement
 from ._schema import Figure, Setting
 
@@ -60,7 +60,7 @@ def run(options: BenchOptions) -> Measurement:
     figures: list[Figure] = []
     settings: dict[str, Setting] = {
         "wrk": wrk_version(),
-        "wrk_threads_connections": f"-t1 -c{wrk.connections}",
+        "wrk_threads_connections": f"-t{WRK_THREADS} -c{wrk.connections}",
         "wrk_duration_s": wrk.duration_s,
         "wrk_warmup_s": wrk.warmup_s,
         "wrk_rounds": wrk.rounds,
