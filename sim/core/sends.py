@@ -116,8 +116,9 @@ def expand(app: AppStore, addresses: dict[str, AddressConfiguration] | None,
         missing = next(a for a, c in addresses.items() if c.ChannelType is None)
         raise BadRequest(f"MessageRequest.Addresses.{missing}.ChannelType is required") from None
     if not endpoint_rows and not (sms_opt_out and _SMS in codes):
-        return Expanded(np.frombuffer(codes, dtype=np.uint8), codes, None, None, configs, texts,
-                        len(configs) if plain else 0)
+        # a writable column (a view of bytes is read-only, which numba compiles apart)
+        return Expanded(np.frombuffer(bytearray(codes), dtype=np.uint8), codes, None, None,
+                        configs, texts, len(configs) if plain else 0)
     n_addr = len(addresses)
     n = n_addr + len(endpoint_rows)
     channel = np.empty(n, dtype=np.uint8)
