@@ -7,6 +7,8 @@ reads a clock or does I/O.
 
 from .batch import Admission as Admission
 from .batch import DeliveryBatch as DeliveryBatch
+from .fleet import NO_I64 as NO_I64
+from .fleet import SUCCESS_STATUS_CODE as SUCCESS_STATUS_CODE
 from .fleet import ChannelFleet as ChannelFleet
 from .fleet import ChannelState as ChannelState
 from .fleet import seeded_streams as seeded_streams
@@ -20,7 +22,6 @@ from .latency import LatencyDistribution as LatencyDistribution
 from .latency import LognormalLatency as LognormalLatency
 from .latency import MixtureComponent as MixtureComponent
 from .latency import MixtureLatency as MixtureLatency
-from .model import SUCCESS_STATUS_CODE as SUCCESS_STATUS_CODE
 from .model import ChannelModel as ChannelModel
 from .profile import ChannelProfile as ChannelProfile
 from .profile import FailureRule as FailureRule
@@ -40,6 +41,7 @@ from .streams import child_seed as child_seed
 
 __all__ = [
     "DUPLICATE",
+    "NO_I64",
     "OPT_OUT",
     "PERMANENT_FAILURE",
     "STATUS_CODES",

@@ -27,7 +27,7 @@ from . import kernels as k
 from .kernels import F64, I16, I32, I64, U8
 from .profile import ChannelProfile
 from .status import STATUS_CODES, SUCCESSFUL, THROTTLED
-from .streams import LatencySampler, child_seed
+from .streams import LatencySampler, child_streams
 
 SUCCESS_STATUS_CODE = 200
 BLOCK = 8192
@@ -41,7 +41,8 @@ Streams = tuple[np.random.Generator, np.random.Generator]
 def seeded_streams(seed: np.random.SeedSequence | int) -> Streams:
     """The streams of a channel seeded ``seed``: child 0 for latency, child 1 for outcomes."""
     seq = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-    return (np.random.default_rng(child_seed(seq, 0)), np.random.default_rng(child_seed(seq, 1)))
+    latency, outcome = child_streams(seq, 2)
+    return latency, outcome
 
 
 class Admitted(NamedTuple):
@@ -188,9 +189,10 @@ class ChannelFleet:
             if state.busy_servers == servers:
                 state.server_wait_s = float(free_s[0]) - now_s  # the heap's minimum
         if row[k.LIMITED]:
-            keys = self.profiles[slot].rate_limit.keys  # type: ignore[union-attr]
+            keys = int(row[k.KEYS])
             tat_s = self.tat_s[int(row[k.TAT_AT]):int(row[k.TAT_AT]) + keys]
-            interval_s, burst = (float(v) for v in self.limits[slot])
+            interval_s = float(self.limits[slot, k.INTERVAL_S])
+            burst = float(self.limits[slot, k.BURST])
             behind_s = np.maximum(tat_s - now_s, 0.0)
             state.bucket_keys = keys
             state.tokens = float(np.clip(burst - behind_s / interval_s, 0.0, burst).min())

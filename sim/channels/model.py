@@ -18,7 +18,6 @@ from .batch import Admission, DeliveryBatch
 from .fleet import (
     NO_F64,
     NO_I64,
-    SUCCESS_STATUS_CODE,
     ChannelFleet,
     ChannelState,
     seeded_streams,
@@ -26,7 +25,7 @@ from .fleet import (
 from .kernels import UNDECIDED
 from .profile import ChannelProfile
 
-__all__ = ["SUCCESS_STATUS_CODE", "ChannelModel"]
+__all__ = ["ChannelModel"]
 
 
 class ChannelModel:
@@ -87,8 +86,7 @@ class ChannelModel:
             np.zeros(n, dtype=np.uint8), admission.status, admission.status_code,
             admission.message, admission.start_s, admission.end_s,
             all_at_s=batch.all_at_s or 0.0, arrival_s=batch.arrival_s if timed else NO_F64,
-            parts=NO_I64 if batch.parts is None or self.profile.rate_limit is None
-            else batch.parts,
+            parts=NO_I64 if batch.parts is None else batch.parts,
             key=NO_I64 if batch.key is None else batch.key)
         self._now = now
         if n:

@@ -42,31 +42,32 @@ class ChannelRouter:
 
     def __init__(self, profiles: Mapping[str, ChannelProfile], seed: np.random.SeedSequence,
                  disabled: Iterable[str] = ()) -> None:
-        self.disabled = frozenset(CODE_BY_NAME[name] for name in disabled)
-        self.profiles: dict[int, ChannelProfile] = {}
-        for code, channel_type in enumerate(CHANNEL_TYPES):
+        by_code: list[ChannelProfile] = []  # the fleet's slot is the channel code
+        for channel_type in CHANNEL_TYPES:
             profile = profiles.get(channel_type.value)
             if profile is None and channel_type.value.startswith("APNS"):
                 profile = profiles.get("APNS")
-            self.profiles[code] = profile or IDEAL_PROFILE
+            by_code.append(profile or IDEAL_PROFILE)
         self.fleet = ChannelFleet(
-            list(self.profiles.values()),
-            [seeded_streams(child_seed(seed, code)) for code in self.profiles])
+            by_code, [seeded_streams(child_seed(seed, code)) for code in range(len(by_code))])
         self.messages = SharedMessages.of(self.fleet.messages)
-        self.blocked = {code: reason for code in [*self.profiles, NO_CHANNEL]
-                        if (reason := self._blocked_reason(code)) is not None}
+        off = frozenset(CODE_BY_NAME[name] for name in disabled)
+        self.blocked = {code: reason for code in [*range(len(by_code)), NO_CHANNEL]
+                        if (reason := _blocked_reason(code, off)) is not None}
         """Channel code -> why no delivery of it can be attempted, for the codes that can't."""
-        self.keyed = frozenset(code for code, p in self.profiles.items()
+        self.keyed = frozenset(code for code, p in enumerate(by_code)
                                if p.rate_limit is not None and p.rate_limit.keys > 1)
         """Channels whose rate limit has several keys (senders): a recipient's key is a hash
         of its address, which the fleet takes modulo the keys (sticky sender)."""
 
-    def _blocked_reason(self, code: int) -> str | None:
-        """Why no delivery of channel ``code`` can be attempted at all, if none can."""
-        if code == NO_CHANNEL:
-            return "Endpoint has no channel type"
-        if CHANNEL_TYPES[code] in NOT_SENDABLE:
-            return f"Channel type {CHANNEL_TYPES[code].value} cannot be sent to directly"
-        if code in self.disabled:
-            return "Channel is not enabled"
-        return None
+
+
+def _blocked_reason(code: int, disabled: frozenset[int]) -> str | None:
+    """Why no delivery of channel ``code`` can be attempted at all, if none can."""
+    if code == NO_CHANNEL:
+        return "Endpoint has no channel type"
+    if CHANNEL_TYPES[code] in NOT_SENDABLE:
+        return f"Channel type {CHANNEL_TYPES[code].value} cannot be sent to directly"
+    if code in disabled:
+        return "Channel is not enabled"
+    return None

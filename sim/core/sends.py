@@ -36,7 +36,7 @@ from sim.api import (
     encode,
 )
 from sim.api.errors import BadRequest
-from sim.channels import PERMANENT_FAILURE, SUCCESSFUL, UNDECIDED
+from sim.channels import NO_I64, PERMANENT_FAILURE, SUCCESSFUL, UNDECIDED
 
 from .addresses import CHECKED_ADDRESS_CHANNELS, address_problem, all_valid
 from .channel_types import CHANNEL_TYPES, CODE_BY_NAME, FAMILY
@@ -197,7 +197,7 @@ def deliver(expanded: Expanded, config: DirectMessageConfiguration,
         else:
             parts_by_slot[ch] = checks.channel(ch)
     key = _address_hashes(expanded, channels.keyed) if not channels.keyed.isdisjoint(
-        present) else _NO_COLUMN
+        present) else NO_I64
     end_s = np.empty(n)
     end_s.fill(now_s)
     admitted = fleet.admit(channel, status, code, message, np.empty(n), end_s, all_at_s=now_s,
@@ -206,9 +206,6 @@ def deliver(expanded: Expanded, config: DirectMessageConfiguration,
     return Outcome(status, code, message, messages.texts, next_message_prefix(),
                    admitted.unsuccessful.tolist(), {}, end_s - now_s,
                    max(admitted.latest_end_s, now_s))
-
-
-_NO_COLUMN = np.empty(0, dtype=np.int64)
 
 
 class _RequestChecks:
@@ -268,7 +265,7 @@ class _RequestChecks:
     def parts(self, parts_by_slot: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         """Per-recipient parts when some recipient has its own content, else none (by slot)."""
         if not self._own_parts:
-            return _NO_COLUMN
+            return NO_I64
         parts = parts_by_slot.take(self._expanded.channel, mode="clip")  # 255: decided
         for i, count in self._own_parts.items():
             parts[i] = count

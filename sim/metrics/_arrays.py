@@ -51,6 +51,6 @@ def f64_from_bytes(data: bytes, name: str) -> npt.NDArray[np.float64]:
 def _column_from_bytes(data: bytes, wire_dtype: str, name: str) -> npt.NDArray[np.generic]:
     """The read-only little-endian column in ``data`` (8-byte values), checked for length."""
     if len(data) % 8:
-        kind = "int64" if wire_dtype == "<i8" else "float64"
-        raise ValueError(f"{name}: {len(data)} bytes is not a whole number of {kind} values")
+        raise ValueError(f"{name}: {len(data)} bytes is not a whole number of "
+                         f"{np.dtype(wire_dtype).name} values")
     return np.frombuffer(data, dtype=wire_dtype)
