@@ -30,22 +30,22 @@ def address_results(outcome: Outcome, count: int) -> list[MessageResult]:
     results = [MessageResult(DeliveryStatus=_SUCCESSFUL, MessageId=prefix + suffix,
                              StatusCode=SUCCESS_STATUS_CODE, StatusMessage=message_prefix + suffix)
                for suffix in MESSAGE_ID_SUFFIXES[:count]]
-    shared: dict[tuple[int, int, int], MessageResult] = {}
+    shared: dict[tuple[int, int, str], MessageResult] = {}
     for i in outcome.unsuccessful:
         if i >= count:
             break
-        results[i] = _failure(outcome, i, shared)
+        key = _failure_fields(outcome, i)
+        found = shared.get(key)
+        if found is None:  # one Struct per status, code and message
+            found = shared[key] = _failure_result(*key)
+        results[i] = found
     return results
 
 
-def _failure(outcome: Outcome, i: int, shared: dict[tuple[int, int, int], MessageResult]
-             ) -> MessageResult:
-    """Recipient ``i``'s (unsuccessful) result, one Struct per status, code and message."""
-    key = (outcome.status.item(i), outcome.status_code.item(i), outcome.message.item(i))
-    found = shared.get(key)
-    if found is None:
-        found = shared[key] = _failure_result(key[0], key[1], outcome.message_texts[key[2]])
-    return found
+def _failure_fields(outcome: Outcome, i: int) -> tuple[int, int, str]:
+    """Recipient ``i``'s (unsuccessful) status, status code and message."""
+    return (outcome.status.item(i), outcome.status_code.item(i),
+            outcome.message_texts[outcome.message.item(i)])
 
 
 def _failure_result(status: int, status_code: int, message: str) -> MessageResult:
@@ -113,13 +113,10 @@ def address_results_json(outcome: Outcome, addresses: list[str]) -> bytes | None
     suffixes: Sequence[str] = MESSAGE_ID_SUFFIXES[:n]
     if outcome.unsuccessful:
         suffixes = list(suffixes)
-        status, code, message = outcome.status, outcome.status_code, outcome.message
-        texts = outcome.message_texts
         for i in outcome.unsuccessful:
             if i >= n:
                 break
-            openings[i] = '":' + _failure_json(status.item(i), code.item(i),
-                                               texts[message.item(i)])
+            openings[i] = '":' + _failure_json(*_failure_fields(outcome, i))
             suffixes[i], middles[i], closings[i] = "", "", ',"'
     closings[-1] = closings[-1][:-2] + "}"
     pieces = [""] * (6 * n + 1)  # filled by slice: no tuple per recipient as zip would make
