@@ -17,6 +17,7 @@ import psutil
 
 from ._emulator_wrk import WrkRun, run_wrk
 from ._schema import Figure, Setting, Target, figure
+from ._timing import Rates, median_ratio
 
 
 class WrkSubject(NamedTuple):
@@ -50,6 +51,11 @@ def paired_runs(subjects: Sequence[WrkSubject], plan: WrkPlan, out_dir: Path,
     return runs
 
 
+def request_rates(runs: list[WrkRun]) -> Rates:
+    """The requests per second of each round."""
+    return Rates([r.requests_per_s for r in runs])
+
+
 def _median(runs: list[WrkRun], value: Callable[[WrkRun], float]) -> float:
     return statistics.median(value(r) for r in runs)
 
@@ -57,12 +63,12 @@ def _median(runs: list[WrkRun], value: Callable[[WrkRun], float]) -> float:
 def subject_figures(prefix: str, name: str, what: str, runs: list[WrkRun],
                     rate_target: Target | None = None) -> list[Figure]:
     """Rate (best and median round), latency and CPU of one subject."""
-    rates = [r.requests_per_s for r in runs]
+    rates = request_rates(runs)
     p = f"{prefix}_{name}"
     return [
-        figure(f"{p}_req_per_s_best", max(rates), "req/s",
+        figure(f"{p}_req_per_s_best", rates.best, "req/s",
                f"{what}; wrk requests/s, best round", rate_target),
-        figure(f"{p}_req_per_s_median", statistics.median(rates), "req/s",
+        figure(f"{p}_req_per_s_median", rates.median, "req/s",
                "the same, median round"),
         figure(f"{p}_latency_p50_ms", _median(runs, lambda r: r.totals.p50_us / 1e3), "ms",
                "wrk latency p50 (closed loop: not CO-corrected), median round"),
@@ -84,16 +90,14 @@ def subject_figures(prefix: str, name: str, what: str, runs: list[WrkRun],
 def ratio_figures(prefix: str, top: str, bottom: str, runs: dict[str, list[WrkRun]],
                   ratio_target: Target | None = None) -> list[Figure]:
     """``top`` / ``bottom`` request rates: median of the per-round ratios, and best / best."""
-    per_round = [a.requests_per_s / b.requests_per_s
-                 for a, b in zip(runs[top], runs[bottom], strict=True)]
-    best = (max(r.requests_per_s for r in runs[top])
-            / max(r.requests_per_s for r in runs[bottom]))
+    tops, bottoms = request_rates(runs[top]), request_rates(runs[bottom])
     name = f"{prefix}_{top}_to_{bottom}_ratio"
     return [
-        figure(f"{name}_median", statistics.median(per_round), "ratio",
+        figure(f"{name}_median", median_ratio(tops, bottoms), "ratio",
                f"{top} / {bottom} req/s, median of the per-round ratios (same wrk settings, "
                "same run)", ratio_target),
-        figure(f"{name}_best", best, "ratio", f"best {top} round / best {bottom} round"),
+        figure(f"{name}_best", tops.best / bottoms.best, "ratio",
+               f"best {top} round / best {bottom} round"),
     ]
 
 

@@ -25,6 +25,7 @@ from ._emulator_pair import (
     WrkSubject,
     paired_runs,
     ratio_figures,
+    request_rates,
     saturation,
     subject_figures,
 )
@@ -104,7 +105,7 @@ def run_send(plan: WrkPlan, seed: int, tmp: Path, log: Callable[[str], None]) ->
                          "--pacing instant", runs["emulator"],
                          at_least(TARGET_REQ_PER_S, "req/s")),
         figure("send_emulator_recipients_per_s_best",
-               max(r.requests_per_s for r in runs["emulator"]) * RECIPIENTS, "recipients/s",
+               request_rates(runs["emulator"]).best * RECIPIENTS, "recipients/s",
                "recipient results per second, best round",
                at_least(TARGET_REQ_PER_S * RECIPIENTS, "recipients/s")),
         figure("send_emulator_non_200_answers", non_200, "answers",

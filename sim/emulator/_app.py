@@ -186,7 +186,7 @@ class Emulator:
                 raise route_error
             assert route is not None
             started = self.clock.now()
-            if self.quotas.limited and not self.quotas.admit(route.operation, started.trio_s):
+            if not self.quotas.admit(route.operation, started.trio_s):
                 raise TooManyRequests(f"Rate exceeded for {route.operation}")
             reply = service.call(route.operation, route.params, route.query, request.body,
                                  started.service_s, request_id)

@@ -160,7 +160,8 @@ class _Connection:
         buffer holds what it has not served), False: the connection is done."""
         config = self.config
         while True:
-            self.first_byte_s = self.clock.current_time()
+            if self.buffer:  # pipelined: its first byte is here (else the idle receive notes it)
+                self.first_byte_s = self.clock.current_time()
             head = parse_head(self.buffer, config.max_header_bytes) if self.buffer else NEED_DATA
             while head is NEED_DATA:
                 if not await self._receive_into_buffer():

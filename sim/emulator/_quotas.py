@@ -70,12 +70,13 @@ class OperationQuotas:
     def __init__(self, profile: QuotaProfileName, burst_s: float = 1.0) -> None:
         self.profile = profile
         self.burst_s = burst_s
-        self.limited = profile != "unlimited"
-        """False when ``admit`` always says yes (callers may skip it and its clock read)."""
+        self._unlimited = profile == "unlimited"
         self._buckets: dict[str, TokenBucket] = {}
 
     def admit(self, operation: str, now_s: float) -> bool:
         """Whether ``operation`` may run at ``now_s`` (taking a token if so)."""
+        if self._unlimited:  # (a check per request, not a quota lookup)
+            return True
         bucket = self._buckets.get(operation)
         if bucket is None:
             rate = rate_per_s(self.profile, operation)
