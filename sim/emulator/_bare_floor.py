@@ -1,9 +1,10 @@
 """The floor for the emulator's HTTP rate: a bare trio + h11 server answering a fixed body.
 
 It does what any trio + h11 server must do per request (read and parse the request, body
-included, and write a keep-alive response with the same headers and body size as the
-emulator's) and nothing else, so ``emulator rate / bare rate`` is the share of the HTTP
-stack's ceiling the emulator keeps. ``python -m sim.emulator._bare_floor --body-file F``
+included, and write a keep-alive response with the emulator's headers, built by the same
+``json_response``, and body) and nothing else, so ``emulator rate / bare rate`` is what the
+emulator keeps of a plain trio + h11 server's rate (the emulator itself frames requests of the
+common shape without h11: ``_fastpath``). ``python -m sim.emulator._bare_floor --body-file F``
 prints ``listening on http://127.0.0.1:<port>`` once it accepts connections.
 """
 
@@ -18,20 +19,19 @@ from pathlib import Path
 import h11
 import trio
 
-RECEIVE_BYTES = 64 * 1024
+from ._http import RECEIVE_CHUNK_BYTES
+from ._responses import json_response
 
 
 async def serve_connection(body: bytes, stream: trio.SocketStream) -> None:
     """Answer every request on one connection with ``body`` until the peer closes."""
     connection = h11.Connection(h11.SERVER)
-    headers = [(b"content-type", b"application/json"),
-               (b"x-amzn-requestid", b"00000000-0000-4000-8000-000000000000"),
-               (b"content-length", str(len(body)).encode())]
+    headers = json_response(200, body, "00000000-0000-4000-8000-000000000000", "bare").headers
     try:
         while True:
             event = connection.next_event()
             if event is h11.NEED_DATA:
-                connection.receive_data(await stream.receive_some(RECEIVE_BYTES))
+                connection.receive_data(await stream.receive_some(RECEIVE_CHUNK_BYTES))
             elif isinstance(event, h11.EndOfMessage):
                 await stream.send_all(
                     connection.send(h11.Response(status_code=200, headers=headers))
