@@ -30,7 +30,16 @@ import msgspec
 import psutil
 
 from ._emulator_inflight import Connected, InFlightReport, raise_nofile_limit
-from ._emulator_procs import HOST, call, cpu_s, emulator_argv, log_tail, running, stop
+from ._emulator_procs import (
+    HOST,
+    call,
+    cpu_s,
+    emulator_argv,
+    fetch_stats,
+    log_tail,
+    running,
+    stop,
+)
 from ._emulator_send import APP_ID, JSON
 from ._environment import REPO_ROOT, python_env
 from ._registry import Measurement
@@ -56,11 +65,6 @@ class HeldPlan(NamedTuple):
     hold_s: float
 
 
-class _Stats(msgspec.Struct):
-    in_flight: int
-    open_connections: int
-
-
 class Peak(NamedTuple):
     in_flight: int
     rss_bytes: int
@@ -68,12 +72,8 @@ class Peak(NamedTuple):
     """From the go signal to the first stats answer that counted the peak."""
 
 
-def _stats(connection: http.client.HTTPConnection) -> _Stats:
-    status, body = call(connection, "GET", "/_pinsim/stats")
-    if status != 200:
-        raise RuntimeError(f"GET /_pinsim/stats answered {status}")
-    stats = msgspec.json.decode(body, type=_Stats)
-    return _Stats(stats.in_flight - 1, stats.open_connections)  # minus the stats request
+def _in_flight(connection: http.client.HTTPConnection) -> int:
+    return fetch_stats(connection).in_flight - 1  # minus the stats request
 
 
 def profile_file(tmp: Path, hold_s: float) -> Path:
@@ -93,7 +93,7 @@ def watch(stats: http.client.HTTPConnection, server: psutil.Process,
     """Poll in-flight count and RSS until the client exits; the highest count and its RSS."""
     peak = Peak(0, server.memory_info().rss, 0.0)
     while client.poll() is None and time.monotonic() < deadline:
-        in_flight = _stats(stats).in_flight
+        in_flight = _in_flight(stats)
         rss = server.memory_info().rss
         if in_flight > peak.in_flight:
             peak = Peak(in_flight, rss, time.perf_counter() - go_s)
@@ -103,7 +103,7 @@ def watch(stats: http.client.HTTPConnection, server: psutil.Process,
 
 def _wait_for_connections(stats: http.client.HTTPConnection, count: int) -> None:
     deadline = time.monotonic() + CONNECT_TIMEOUT_S
-    while (open_now := _stats(stats).open_connections) < count:
+    while (open_now := fetch_stats(stats).open_connections) < count:
         if time.monotonic() > deadline:
             raise RuntimeError(f"the emulator holds {open_now} connections, not {count}")
         time.sleep(POLL_S)

@@ -21,6 +21,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, NamedTuple
 
+import msgspec
 import psutil
 
 from ._emulator_inflight import raise_nofile_limit
@@ -38,6 +39,23 @@ class Child(NamedTuple):
     popen: subprocess.Popen[bytes]
     process: psutil.Process
     port: int
+
+
+class ServedStats(msgspec.Struct):
+    """The parts of ``GET /_pinsim/stats`` the benchmarks read."""
+
+    requests: dict[str, dict[str, int]]
+    """Operation -> HTTP status -> answers."""
+    in_flight: int
+    open_connections: int
+
+
+def fetch_stats(connection: http.client.HTTPConnection) -> ServedStats:
+    """The emulator's ``GET /_pinsim/stats`` (its own request counts as one in flight)."""
+    status, body = call(connection, "GET", "/_pinsim/stats")
+    if status != 200:
+        raise RuntimeError(f"GET /_pinsim/stats answered {status}")
+    return msgspec.json.decode(body, type=ServedStats)
 
 
 def free_port() -> int:

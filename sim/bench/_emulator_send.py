@@ -29,7 +29,7 @@ from ._emulator_pair import (
     saturation,
     subject_figures,
 )
-from ._emulator_procs import HOST, call, emulator_argv, running
+from ._emulator_procs import HOST, call, emulator_argv, fetch_stats, running
 from ._emulator_wrk import WRK_THREADS, write_script
 from ._population import Population
 from ._registry import Measurement
@@ -41,20 +41,13 @@ TARGET_BARE_RATIO = 0.5
 JSON = {"Content-Type": "application/json"}
 
 
-class _Stats(msgspec.Struct):
-    requests: dict[str, dict[str, int]]
-
-
 def answers_by_status(port: int, operation: str) -> dict[str, int]:
     """What the emulator says it answered for ``operation`` (HTTP status -> count)."""
     connection = http.client.HTTPConnection(HOST, port, timeout=30)
     try:
-        status, body = call(connection, "GET", "/_pinsim/stats")
+        return fetch_stats(connection).requests.get(operation, {})
     finally:
         connection.close()
-    if status != 200:
-        raise RuntimeError(f"GET /_pinsim/stats answered {status}")
-    return msgspec.json.decode(body, type=_Stats).requests.get(operation, {})
 
 
 def check_send(port: int, path: str, body: bytes) -> tuple[bytes, str]:
