@@ -48,7 +48,7 @@ def seeded_streams(seed: np.random.SeedSequence | int) -> Streams:
 class Admitted(NamedTuple):
     """What one ``ChannelFleet.admit`` call decided, besides the columns it wrote."""
 
-    successful: int
+    successful: int  # deliveries SUCCESSFUL (decided before or now): all but the unsuccessful
     unsuccessful: I64  # positions of every delivery not SUCCESSFUL (decided before or now)
     latest_end_s: float  # latest end of an accepted delivery; -inf if none
 
@@ -127,21 +127,21 @@ class ChannelFleet:
         the columns (``ChannelModel`` does); a delivery on a slot the fleet lacks must be
         decided (else ValueError).
         """
-        successful, latest_end_s, first, n_unsuccessful = 0, -math.inf, 0, 0
+        latest_end_s, first, n_unsuccessful = -math.inf, 0, 0
         unsuccessful = np.empty(len(slot), dtype=np.int64)
         if parts_by_slot is None:
             parts_by_slot = self.parts_by_slot
         while True:
-            done, stopped, end, n_unsuccessful = k.admit(
+            stopped, end, n_unsuccessful = k.admit(
                 arrival_s, all_at_s, slot, parts, parts_by_slot, key, self.config,
                 self.limits, self.tat_s, self.server_free_s, self.booked, self.draws,
                 self.draw_at, self.draw_end, self.boundaries, self.outcome_status,
                 self.outcome_code, self.outcome_message, start_s, end_s, status, status_code,
                 message, first, unsuccessful, n_unsuccessful)
-            successful += done
             latest_end_s = max(latest_end_s, end)
             if stopped < 0:
-                return Admitted(successful, unsuccessful[:n_unsuccessful], latest_end_s)
+                return Admitted(len(slot) - n_unsuccessful, unsuccessful[:n_unsuccessful],
+                                latest_end_s)
             s, first = int(slot[stopped]), stopped
             self._draw_ahead(s, int(np.count_nonzero(slot[stopped:] == s)))
 

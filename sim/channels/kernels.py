@@ -91,12 +91,12 @@ def admit(
     first: int,
     unsuccessful: I64,
     n_unsuccessful: int,
-) -> tuple[int, int, float, int]:
+) -> tuple[int, float, int]:
     """Admit every delivery from ``first`` on whose ``status`` is UNDECIDED, in order; returns
-    (deliveries that succeeded, -1, latest end, unsuccessful count), or the same so far with
-    ``i`` instead of -1 when delivery i finds a random stream of its slot dry (call again
-    with ``first=i``). The positions of deliveries that end up (or already were) anything but
-    SUCCESSFUL are appended to ``unsuccessful`` after the ``n_unsuccessful`` already there.
+    (-1, latest end, unsuccessful count), or the same so far with ``i`` instead of -1 when
+    delivery i finds a random stream of its slot dry (call again with ``first=i``). The
+    positions of deliveries that end up (or already were) anything but SUCCESSFUL are appended
+    to ``unsuccessful`` after the ``n_unsuccessful`` already there.
 
     Delivery i arrives at ``arrival_s[i]`` (or ``all_at_s`` when ``arrival_s`` is empty) on
     channel ``slot[i]``, weighs ``parts[i]`` (or ``parts_by_slot[slot]``) and uses bucket key
@@ -114,7 +114,6 @@ def admit(
     ahead lie in ``draws[draw_at[s, j]:draw_end[s, j]]`` for slot s and stream j. A throttled
     delivery ends when it arrives and consumes no random value.
     """
-    n_successful = 0
     latest_end_s = -np.inf
     timed = arrival_s.shape[0] > 0
     weighed = parts.shape[0] > 0
@@ -132,7 +131,7 @@ def admit(
                 config[s, DRAWS_OUTCOMES]
                 and draw_at[s, OUTCOME_STREAM] >= draw_end[s, OUTCOME_STREAM]):
             # before any state changes: the caller draws more and calls again
-            return n_successful, i, latest_end_s, n_unsuccessful
+            return i, latest_end_s, n_unsuccessful
         t = arrival_s[i] if timed else all_at_s
         ready = t
         accepted = True
@@ -196,12 +195,10 @@ def admit(
         status[i] = st
         status_code[i] = outcome_code[row]
         message[i] = outcome_message[row]
-        if st == SUCCESSFUL:
-            n_successful += 1
-        else:
+        if st != SUCCESSFUL:
             unsuccessful[n_unsuccessful] = i
             n_unsuccessful += 1
-    return n_successful, -1, latest_end_s, n_unsuccessful
+    return -1, latest_end_s, n_unsuccessful
 
 
 @_jit
