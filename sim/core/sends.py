@@ -193,7 +193,7 @@ def deliver(expanded: Expanded, config: DirectMessageConfiguration,
     for ch in present:
         blocked = channels.blocked.get(ch)
         if blocked is not None:
-            checks.fail(np.flatnonzero(channel == ch), blocked)
+            checks.fail(np.flatnonzero(channel == ch).tolist(), blocked)
         else:
             parts_by_slot[ch] = checks.channel(ch)
     key = _address_hashes(expanded, channels.keyed) if not channels.keyed.isdisjoint(
@@ -230,10 +230,10 @@ class _RequestChecks:
             self._resolver = ContentResolver(self._config, self._context)
         return self._resolver
 
-    def fail(self, idx: Sequence[int] | npt.NDArray[np.intp], reason: str) -> None:
+    def fail(self, idx: Sequence[int], reason: str) -> None:
         """Recipients ``idx`` that are still undecided fail with ``reason``."""
         status = self._status
-        for i in (idx.tolist() if isinstance(idx, np.ndarray) else idx):
+        for i in idx:
             if status[i] == UNDECIDED:
                 status[i], self._code[i] = PERMANENT_FAILURE, 400
                 self._message[i] = self._messages.add(reason)
