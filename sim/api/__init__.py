@@ -66,12 +66,16 @@ from .errors import NotFound as NotFound
 from .errors import PayloadTooLarge as PayloadTooLarge
 from .errors import PinpointError as PinpointError
 from .errors import TooManyRequests as TooManyRequests
+from .limits import MAX_ENDPOINTS_PER_USER as MAX_ENDPOINTS_PER_USER
+from .limits import MAX_RECIPIENTS_PER_REQUEST as MAX_RECIPIENTS_PER_REQUEST
 from .operations import OPERATIONS as OPERATIONS
 from .operations import Operation as Operation
 
 __all__ = [
     "ENUMS",
     "ERROR_CLASSES",
+    "MAX_ENDPOINTS_PER_USER",
+    "MAX_RECIPIENTS_PER_REQUEST",
     "OPERATIONS",
     "SHAPES",
     "ADMMessage",

@@ -29,6 +29,8 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.api import (
+    MAX_ENDPOINTS_PER_USER,
+    MAX_RECIPIENTS_PER_REQUEST,
     AddressConfiguration,
     DeliveryStatus,
     DirectMessageConfiguration,
@@ -95,9 +97,10 @@ class Outcome(NamedTuple):
             self.message_id_prefix + MESSAGE_ID_SUFFIXES[i])
 
 
-MESSAGE_ID_SUFFIXES = tuple(f"{i:04x}" for i in range(2048))
-"""Message id endings by recipient position (a request has at most 100 users of at most 15
-endpoints each); concatenating a prefix is cheaper than formatting a number per recipient."""
+MESSAGE_ID_SUFFIXES = tuple(
+    f"{i:04x}" for i in range(MAX_RECIPIENTS_PER_REQUEST * MAX_ENDPOINTS_PER_USER))
+"""Message id endings by recipient position (a SendUsersMessages reaches every endpoint of
+each of its users); concatenating a prefix is cheaper than formatting a number per recipient."""
 
 
 def expand(app: AppStore, addresses: dict[str, AddressConfiguration] | None,

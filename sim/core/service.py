@@ -22,8 +22,8 @@ import msgspec
 import numpy as np
 import numpy.typing as npt
 
-from sim.api import AddressConfiguration as _Address
 from sim.api import (
+    MAX_RECIPIENTS_PER_REQUEST,
     ApplicationResponse,
     ApplicationsResponse,
     CreateApplicationRequest,
@@ -42,6 +42,7 @@ from sim.api import (
     decode,
     encode,
 )
+from sim.api import AddressConfiguration as _Address
 from sim.api import ChannelType as _ChannelType
 from sim.api import DefaultMessage as _DefaultMessage
 from sim.api import EndpointSendConfiguration as _EndpointConfig
@@ -63,7 +64,6 @@ from .sends import (
 )
 from .store import AppStore, check_id, iso8601
 
-MAX_RECIPIENTS = 100
 MAX_BATCH_ITEMS = 100
 
 
@@ -266,9 +266,9 @@ class Service:
         addresses = request.Addresses or {}
         endpoints = request.Endpoints or {}
         count = len(addresses) + len(endpoints)
-        if count > MAX_RECIPIENTS:
+        if count > MAX_RECIPIENTS_PER_REQUEST:
             raise BadRequest(f"MessageRequest has {count} recipients (Addresses + Endpoints); "
-                             f"the limit is {MAX_RECIPIENTS}")
+                             f"the limit is {MAX_RECIPIENTS_PER_REQUEST}")
         if count == 0:
             raise BadRequest("MessageRequest has no recipients: set Addresses or Endpoints")
         if "" in addresses:
@@ -299,9 +299,9 @@ class Service:
         app = self.app(app_id)
         _check_content(request.MessageConfiguration, request.TemplateConfiguration)
         users = request.Users
-        if len(users) > MAX_RECIPIENTS:
+        if len(users) > MAX_RECIPIENTS_PER_REQUEST:
             raise BadRequest(f"SendUsersMessageRequest.Users has {len(users)} users; the limit "
-                             f"is {MAX_RECIPIENTS}")
+                             f"is {MAX_RECIPIENTS_PER_REQUEST}")
         if not users:
             raise BadRequest("SendUsersMessageRequest.Users is empty")
         rows: list[tuple[int, Any]] = []

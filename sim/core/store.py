@@ -34,6 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.api import (
+    MAX_ENDPOINTS_PER_USER,
     ChannelType,
     EndpointBatchItem,
     EndpointDemographic,
@@ -50,7 +51,6 @@ from .columns import Column
 from .index import StringIndex
 from .packed import PackedStrings
 
-MAX_ENDPOINTS_PER_USER = 15
 MAX_ENDPOINT_BYTES = 15 * 1024
 MAX_ATTRIBUTE_NAME_CHARS = 50
 MAX_ATTRIBUTE_VALUE_CHARS = 100

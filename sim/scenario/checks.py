@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping
 
-from sim.api import ChannelType
+from sim.api import MAX_ENDPOINTS_PER_USER, MAX_RECIPIENTS_PER_REQUEST, ChannelType
 from sim.channels import ChannelProfile
 from sim.core.sms import MAX_GSM7_SEPTETS, MAX_UCS2_UNITS
 
@@ -18,8 +18,6 @@ from .schema import Scenario
 from .toml_lines import KeyPath
 from .workload import ClosedArrivals, OpenArrivals
 
-MAX_ENDPOINTS_PER_USER = 15
-MAX_RECIPIENTS_PER_REQUEST = 100
 MIX_SUM_TOLERANCE = 1e-9
 UNSENDABLE = frozenset({"PUSH", "IN_APP"})
 CHANNEL_NAMES = frozenset(ct.value for ct in ChannelType)
