@@ -180,6 +180,24 @@ def test_send_users_messages_with_no_endpoints_at_all_is_not_found(client: Any, 
             "MessageConfiguration": SMS_BODY, "Users": {"ghost": {}}})
 
 
+def test_the_largest_send_users_messages_reaches_1500_endpoints_with_distinct_ids(
+        client: Any, app_id: str) -> None:
+    """100 users of 15 endpoints each: Pinpoint's two limits at once (every id distinct)."""
+    for batch in range(15):
+        client.update_endpoints_batch(ApplicationId=app_id, EndpointBatchRequest={"Item": [
+            {"Id": f"u{user}-e{batch}", "ChannelType": "SMS",
+             "Address": f"+1555{user:03d}{batch:04d}", "User": {"UserId": f"u{user}"}}
+            for user in range(100)]})
+    response = client.send_users_messages(ApplicationId=app_id, SendUsersMessageRequest={
+        "MessageConfiguration": SMS_BODY, "Users": {f"u{user}": {} for user in range(100)}})
+    results = response["SendUsersMessageResponse"]["Result"]
+    assert len(results) == 100
+    assert all(len(endpoints) == 15 for endpoints in results.values())
+    ids = {r["MessageId"] for endpoints in results.values() for r in endpoints.values()
+           if r["DeliveryStatus"] == "SUCCESSFUL"}
+    assert len(ids) == 1500
+
+
 def test_more_than_100_users_is_a_bad_request(client: Any, app_id: str) -> None:
     with pytest.raises(client.exceptions.BadRequestException, match=r"101 users.*100"):
         client.send_users_messages(ApplicationId=app_id, SendUsersMessageRequest={
