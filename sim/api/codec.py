@@ -2,11 +2,14 @@
 
 ``decode`` turns any msgspec failure into :class:`BadRequest` whose message carries msgspec's
 path to the bad member (``$.Addresses[...].ChannelType``), so a malformed request is a
-Pinpoint-shaped 400 naming the field, never a 500.
+Pinpoint-shaped 400 naming the field, never a 500. JSON nested deeper than the interpreter's
+recursion limit lets msgspec go (about 1,000 levels, a little less the deeper the caller's stack)
+is a 400 too: msgspec raises RecursionError there.
 """
 
 from __future__ import annotations
 
+import sys
 from typing import Any, TypeVar
 
 import msgspec
@@ -38,6 +41,9 @@ def decode(type_: type[T], body: bytes | bytearray | memoryview | str) -> T:
         raise BadRequest(f"Invalid request body: {exc}") from None
     except msgspec.DecodeError as exc:
         raise BadRequest(f"Malformed JSON in request body: {exc}") from None
+    except RecursionError:
+        raise BadRequest("Malformed JSON in request body: arrays and objects nested more than "
+                         f"about {sys.getrecursionlimit()} levels deep") from None
 
 
 def to_builtins(value: Any) -> Any:

@@ -7,9 +7,9 @@ other field allowed, proves it during the decode, which is also a little faster.
 
 ``PlainMessageRequest`` is derived from ``MessageRequest`` (every other field, its type and
 default, is MessageRequest's), so the two cannot drift apart. A body of any other shape (an
-override, an explicit null, an unknown field, a missing or bad ``ChannelType``, bad JSON) fails
-this decode and is decoded as a ``MessageRequest``, which gives the same results or the same
-error (tests/core/test_plain_send.py).
+override, an explicit null, an unknown field, a missing or bad ``ChannelType``, bad JSON, JSON
+nested too deeply) fails this decode and is decoded as a ``MessageRequest``, which gives the
+same results or the same error (tests/core/test_plain_send.py).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def decode_message_request(body: bytes) -> MessageRequest:
     ``PLAIN_ADDRESSES`` (with no fields: ``CODE_BY_PLAIN_ADDRESS`` gives their channel code)."""
     try:
         return cast(MessageRequest, _plain_decoder.decode(body))
-    except (msgspec.ValidationError, msgspec.DecodeError):
+    except (msgspec.ValidationError, msgspec.DecodeError, RecursionError):
         return decode(MessageRequest, body)
 
 

@@ -129,6 +129,12 @@ def test_malformed_json_is_a_bad_request() -> None:
         api.decode(api.MessageRequest, b'{"Addresses": ')
 
 
+def test_json_nested_past_the_recursion_limit_is_a_bad_request() -> None:
+    deep = b'{"Name": "a", "x": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+    with pytest.raises(api.BadRequest, match="nested more than about"):
+        api.decode(api.CreateApplicationRequest, deep)
+
+
 def test_wrong_member_type_names_the_member() -> None:
     expected = r"Expected `object \| null`, got `array` - at `\$\.Context`"
     with pytest.raises(api.BadRequest, match=expected):

@@ -142,6 +142,21 @@ def test_malformed_requests_get_400(server: EmulatorThread, data: bytes, fragmen
     assert_error(exchange(server, data), 400, "BadRequestException", fragment)
 
 
+@pytest.mark.parametrize("target", ["/v1/apps", "/v1/apps/{app}/messages",
+                                    "/v1/apps/{app}/endpoints"])
+def test_json_nested_too_deeply_is_400_and_changes_nothing(server: EmulatorThread,
+                                                           target: str) -> None:
+    """Nesting past msgspec's recursion limit (about 1,000 levels) once answered 500."""
+    created = exchange(server, request_bytes("POST", "/v1/apps", b'{"Name": "deep"}'))
+    app = json.loads(created.body)["Id"]
+    deep = b'{"Skipped": ' + b"[" * 3000 + b"]" * 3000 + b', "Name": "x"}'  # an unknown member
+    method = "PUT" if target.endswith("endpoints") else "POST"
+    answer = exchange(server, request_bytes(method, target.format(app=app), deep))
+    assert_error(answer, 400, "BadRequestException", "nested more than about")
+    listed = exchange(server, request_bytes("GET", "/v1/apps"))
+    assert [a["Name"] for a in json.loads(listed.body)["Item"]].count("x") == 0
+
+
 def test_stalled_half_request_gets_408_while_others_are_served(start_server: StartServer
                                                                ) -> None:
     server = start_server(request_timeout_s=0.5)
