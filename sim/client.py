@@ -25,7 +25,7 @@ from botocore.exceptions import ClientError
 
 from sim.api import ERROR_CLASSES, OPERATIONS, BadRequest, PinpointError
 from sim.core.service import SendTrace, Service, ServiceConfig
-from sim.scenario.profiles import load_channel_profiles
+from sim.scenario.loading import load_channel_profiles
 
 
 class _Call(NamedTuple):

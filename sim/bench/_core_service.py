@@ -8,7 +8,8 @@ from pathlib import Path
 from sim.api import ChannelType, CreateApplicationRequest
 from sim.channels import ChannelProfile
 from sim.core.service import Service, ServiceConfig
-from sim.scenario.profiles import SHIPPED_PROFILES_DIR, find_profile, load_channel_profiles
+from sim.scenario.loading import load_channel_profiles
+from sim.scenario.profiles import SHIPPED_PROFILES_DIR, find_profile
 
 from ._environment import REPO_ROOT
 

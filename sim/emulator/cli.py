@@ -1,11 +1,11 @@
 """``pinsim serve``: the Pinpoint REST API emulator as a command.
 
 ``--scenario`` takes a scenario file (``pinsim run``'s format: its seed, channel profiles and
-``opt_out_as_permanent_p`` are used), a channel profile file (``[channels.<Type>]`` tables) or the
-name of a shipped profile (``aws-defaults``). A scenario's population, workload, retry and SLO
-tables are not used by the emulator: preloading endpoints is not supported yet, so load them
-through the API (UpdateEndpointsBatch) after start. ``--app-id`` (repeatable) pre-creates apps
-with known ids.
+``opt_out_as_permanent_p`` are used, and its population is preloaded into the app named by the
+first ``--app-id``, else by the scenario's name), a channel profile file (``[channels.<Type>]``
+tables) or the name of a shipped profile (``aws-defaults``). A scenario's workload, retry and
+SLO tables are not used by the emulator. ``--app-id`` (repeatable) pre-creates apps with known
+ids. A bad file stops the start with its file, line and key (exit 2).
 
 Defaults: 127.0.0.1:8080, realtime pacing, no authentication (``--auth sigv4`` checks signatures
 made with ``--access-key-id``/``--secret-access-key``, by default the test credentials
@@ -28,7 +28,7 @@ import trio
 
 from sim.core.service import ServiceConfig
 from sim.scenario import Scenario, load_scenario
-from sim.scenario.profiles import load_channel_profiles
+from sim.scenario.loading import load_channel_profiles
 
 from ._config import (
     DEFAULT_ACCESS_KEY_ID,
@@ -81,19 +81,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def service_config(scenario: str | None, seed: int | None
                    ) -> tuple[ServiceConfig, Scenario | None]:
     """The simulated account from ``--scenario`` (scenario or profile file) and ``--seed``, and
-    the scenario itself when the file is one (its population is preloaded)."""
+    the scenario itself when the file is one (its population is preloaded). A bad file raises
+    ScenarioError naming the file, line and key; a missing one FileNotFoundError."""
     if scenario is None:
         return ServiceConfig(seed=seed or 0), None
     path = Path(scenario)
-    if path.suffix == ".toml" and path.is_file():
-        top_level = msgspec.toml.decode(path.read_bytes())
-        if isinstance(top_level, dict) and "population" in top_level:
-            loaded = load_scenario(path)
-            return ServiceConfig(
-                seed=loaded.seed if seed is None else seed,
-                channels=dict(loaded.channels.inline),
-                opt_out_as_permanent_p=loaded.channels.opt_out_as_permanent_p), loaded
+    if path.suffix == ".toml" and path.is_file() and _is_scenario_file(path):
+        loaded = load_scenario(path)
+        return ServiceConfig(
+            seed=loaded.seed if seed is None else seed,
+            channels=dict(loaded.channels.inline),
+            opt_out_as_permanent_p=loaded.channels.opt_out_as_permanent_p), loaded
     return ServiceConfig(seed=seed or 0, channels=load_channel_profiles(scenario)), None
+
+
+def _is_scenario_file(path: Path) -> bool:
+    """A scenario has a ``[population]`` table, a profile file has not; a file that is not
+    TOML at all is read as a scenario, whose loader places the syntax error in the file."""
+    try:
+        top_level = msgspec.toml.decode(path.read_bytes())
+    except msgspec.DecodeError:
+        return True
+    return isinstance(top_level, dict) and "population" in top_level
 
 
 def config_from_args(args: argparse.Namespace) -> EmulatorConfig:

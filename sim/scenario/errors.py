@@ -63,7 +63,8 @@ class SourceText:
         message = str(exc)
         if not isinstance(exc, msgspec.ValidationError):
             found = _TOML_LINE.search(message)
-            line = int(found.group("line")) if found else None
+            line = int(found.group("line")) if found else (
+                max(1, len(self.text.splitlines())) if "end of document" in message else None)
             return ScenarioProblem(self.file, line, "(syntax)", message)
         match = _AT_PATH.match(message)
         assert match is not None  # the pattern matches any text

@@ -8,8 +8,9 @@ absolute, so a results file that records the scenario records exactly what ran.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
@@ -45,6 +46,15 @@ def load_profile_file(path: Path) -> dict[str, ChannelProfile]:
     decoded = _decode_toml(source, data, ProfileFile)
     assert isinstance(decoded, ProfileFile)
     return decoded.channels
+
+
+def load_channel_profiles(source: str | Path | Mapping[str, Any], search: Iterable[Path] = ()
+                          ) -> dict[str, ChannelProfile]:
+    """Channel profiles from a profile file (path or name: errors name its line and key) or
+    an inline mapping."""
+    if isinstance(source, Mapping):
+        return msgspec.convert(dict(source), ProfileFile).channels
+    return load_profile_file(find_profile(str(source), search))
 
 
 def profile_search_dirs(scenario_dir: Path) -> list[Path]:

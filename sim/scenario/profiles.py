@@ -7,9 +7,8 @@ directory (and of any extra directories given), so a fresh clone finds the shipp
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 import msgspec
 
@@ -34,22 +33,13 @@ class ProfileFile(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 def find_profile(name: str, search: Iterable[Path] = ()) -> Path:
-    """The file of a profile given by path or by name."""
-    direct = Path(name)
-    if direct.suffix == ".toml" and direct.is_file():
-        return direct
-    for folder in (*search, SHIPPED_PROFILES_DIR):
-        candidate = Path(folder) / f"{name}.toml"
+    """The file of a profile given by path (``*.toml``: as it is, then in each search folder)
+    or by bare name (``<name>.toml`` in each search folder, then the shipped ones)."""
+    file_name = name if name.endswith(".toml") else f"{name}.toml"
+    candidates = [Path(name)] if name.endswith(".toml") else []
+    candidates += [Path(folder) / file_name for folder in (*search, SHIPPED_PROFILES_DIR)]
+    for candidate in candidates:
         if candidate.is_file():
             return candidate
-    raise FileNotFoundError(f"channel profile {name!r} not found (looked for {name}.toml in "
-                            f"{', '.join(str(p) for p in (*search, SHIPPED_PROFILES_DIR))})")
-
-
-def load_channel_profiles(source: str | Path | Mapping[str, Any],
-                          search: Iterable[Path] = ()) -> dict[str, ChannelProfile]:
-    """Channel profiles from a TOML file (path or profile name) or an inline mapping."""
-    if isinstance(source, Mapping):
-        return msgspec.convert(dict(source), ProfileFile).channels
-    path = find_profile(str(source), search)
-    return msgspec.toml.decode(path.read_bytes(), type=ProfileFile).channels
+    raise FileNotFoundError(f"channel profile {name!r} not found (looked for "
+                            f"{', '.join(map(str, dict.fromkeys(candidates)))})")

@@ -79,6 +79,29 @@ def test_bad_scenario_is_reported_not_raised(tmp_path: Path,
     assert "PIGEON" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("text, where", [
+    ("x = [\n", ":1"),  # not TOML at all
+    ('description = "p"\n\n[channels.SMS]\nlatency = { kind = "constant", value_s = -1 }\n',
+     ":4"),  # a profile file with a value out of range
+    ('name = "s"\n[population]\nusers = -5\n', ":3"),  # a scenario with one
+])
+def test_bad_file_errors_name_the_file_line_and_key(tmp_path: Path, text: str, where: str,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    scenario = tmp_path / "bad.toml"
+    scenario.write_text(text)
+    assert main(parse("--scenario", str(scenario))) == 2
+    err = capsys.readouterr().err
+    assert f"{scenario}{where}" in err, err
+
+
+def test_missing_scenario_file_is_named_as_given(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "nope.toml"
+    assert main(parse("--scenario", str(missing))) == 2
+    err = capsys.readouterr().err
+    assert f"looked for {missing})" in err and "nope.toml.toml" not in err
+
+
 @pytest.mark.parametrize("signals", [(signal.SIGTERM,), (signal.SIGINT,),
                                      (signal.SIGINT, signal.SIGINT)])
 def test_process_stops_on_signal_and_writes_final_stats(tmp_path: Path,
