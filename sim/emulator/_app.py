@@ -73,6 +73,8 @@ class Emulator:
         self.service = self._fresh_service()
         self.draining = False
         self.idle_scopes: set[trio.CancelScope] = set()
+        self.held_scopes: set[trio.CancelScope] = set()
+        """Real-time answers waiting for their sends' simulated completion."""
         self.shutdown_requested = trio.Event()
         self.host = config.host
         self.port = config.port
@@ -114,6 +116,12 @@ class Emulator:
         for scope in list(self.idle_scopes):
             scope.cancel()
 
+    def refuse_held(self) -> None:
+        """Answer every send still held for its simulated completion with 503 now (shutdown's
+        grace is over, or a second signal came)."""
+        for scope in list(self.held_scopes):
+            scope.cancel()
+
     def report(self, *, final: bool = False) -> StatsReport:
         c = self.config
         return self.stats.report(run_id=c.run_id, pacing=c.pacing,
@@ -151,7 +159,17 @@ class Emulator:
                 return self._operations_endpoint(request.method, path, query)
             response, release_s = self._pinpoint(request, path, query)
             if release_s is not None:  # real-time pacing: it leaves when its sends complete
-                await trio.sleep_until(release_s)
+                with trio.CancelScope() as held:
+                    self.held_scopes.add(held)
+                    try:
+                        await trio.sleep_until(release_s)
+                    finally:
+                        self.held_scopes.discard(held)
+                if held.cancelled_caught:
+                    return error_response(
+                        503, SERVICE_UNAVAILABLE_TYPE, "The emulator shut down before this "
+                        "request's simulated deliveries completed (its stats count them)",
+                        self._ops_request_id(), SHUTDOWN, close=True)
             return response
         except Exception:
             log.exception("unexpected error answering %s %s", request.method,

@@ -2,9 +2,11 @@
 
 Shutdown (``Emulator.request_shutdown()``, or SIGINT/SIGTERM with ``handle_signals=True``):
 stop accepting, answer the requests already in progress, refuse new ones on open connections
-with 503 and close idle keep-alive connections; after ``shutdown_grace_s`` whatever is left is
-cancelled. Then the final stats go to ``<results_dir>/emulator/<run_id>/stats.json``, written
-atomically, and ``serve`` returns them.
+with 503 and close idle keep-alive connections. A real-time send still held for its simulated
+completion after ``shutdown_grace_s`` (or at a second signal) is answered 503 at once; a
+connection still open ``REFUSAL_S`` after that (a client not reading its answer) is closed.
+Then the final stats go to ``<results_dir>/emulator/<run_id>/stats.json``, written atomically,
+and ``serve`` returns them.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ from ._http import serve_connection
 from ._stats import StatsReport
 
 log = logging.getLogger("sim.emulator")
+
+REFUSAL_S = 2.0
+"""How long refused connections get to take their 503 before they are closed."""
 
 
 async def serve(config: EmulatorConfig, *, handle_signals: bool = False,
@@ -53,7 +58,13 @@ async def serve(config: EmulatorConfig, *, handle_signals: bool = False,
                 await emulator.shutdown_requested.wait()
                 accepting.cancel_scope.cancel()
             emulator.begin_draining()
-            connections.cancel_scope.deadline = trio.current_time() + config.shutdown_grace_s
+            in_flight = emulator.stats.in_flight
+            if in_flight:
+                log.info("answering %d request(s) in flight; after %g s, or at a second "
+                         "signal, sends still held are refused with 503", in_flight,
+                         config.shutdown_grace_s)
+            background.start_soon(_refuse_after, emulator, config.shutdown_grace_s,
+                                  connections.cancel_scope)
         report = emulator.report(final=True)
         if config.results_dir is not None:
             path = config.results_dir / "emulator" / config.run_id / "stats.json"
@@ -71,10 +82,23 @@ async def _serve_stream(emulator: Emulator, stream: trio.SocketStream) -> None:
         emulator.stats.open_connections -= 1
 
 
+async def _refuse_after(emulator: Emulator, grace_s: float,
+                        connections: trio.CancelScope) -> None:
+    await trio.sleep(grace_s)
+    _refuse_now(emulator, [connections])
+
+
+def _refuse_now(emulator: Emulator, connections_scope: list[trio.CancelScope]) -> None:
+    """Held sends answer 503 now; connections get ``REFUSAL_S`` to take their answers."""
+    emulator.refuse_held()
+    for scope in connections_scope:
+        scope.deadline = min(scope.deadline, trio.current_time() + REFUSAL_S)
+
+
 async def _shutdown_on_signal(emulator: Emulator,
                               connections_scope: list[trio.CancelScope]) -> None:
     """The first SIGINT/SIGTERM drains (in-flight requests get the grace period); a second one
-    drops what is still in flight at once. Either way the final stats are written: the signals
+    refuses what is still held at once. Either way the final stats are written: the signals
     stay caught until then, so a second Ctrl-C cannot interrupt the write."""
     with trio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
         async for signum in signals:
@@ -83,6 +107,5 @@ async def _shutdown_on_signal(emulator: Emulator,
                 log.info("received %s: shutting down", name)
                 emulator.request_shutdown()
             else:
-                log.info("received %s again: dropping requests still in flight", name)
-                for scope in connections_scope:
-                    scope.cancel()
+                log.info("received %s again: refusing requests still in flight", name)
+                _refuse_now(emulator, connections_scope)

@@ -179,3 +179,31 @@ def test_shutdown_answers_in_flight_refuses_new_and_writes_stats(tmp_path: Path)
     assert written["requests"]["SendMessages"] == {"200": 1}
     assert written["requests"]["_shutdown"] == {"503": 1}
     assert [p.name for p in (tmp_path / "emulator" / "run-1").iterdir()] == ["stats.json"]
+
+
+def test_send_still_held_after_the_grace_is_refused_with_503(tmp_path: Path) -> None:
+    answers: list[tuple[float, RawResponse]] = []
+
+    async def scenario(emulator: Emulator) -> None:
+        client = await TrioHttpClient.connect(emulator.port)
+
+        async def send() -> None:
+            response = await client.request("POST", "/v1/apps/app/messages", SEND)
+            answers.append((trio.current_time(), response))
+
+        async with client, trio.open_nursery() as nursery:
+            nursery.start_soon(send)
+            await trio.sleep(0.1)
+            emulator.request_shutdown()
+
+    report = run_on_mock_clock(scenario, pacing="realtime", app_ids=("app",),
+                               service=SLOW_SMS, shutdown_grace_s=0.5, results_dir=tmp_path,
+                               run_id="grace")
+    [(answered_s, response)] = answers
+    assert answered_s == pytest.approx(0.6, abs=1e-6)  # at the grace, not at 1.0 s
+    assert response.status == 503
+    assert response.headers["x-amzn-errortype"] == "ServiceUnavailableException"
+    assert response.headers["connection"] == "close"
+    assert "simulated deliveries completed" in json.loads(response.body)["Message"]
+    assert report.in_flight == 0 and report.requests["_shutdown"] == {"503": 1}
+    assert report.deliveries["SMS"] == {"SUCCESSFUL": 1}  # decided before the refusal
