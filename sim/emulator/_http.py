@@ -2,7 +2,8 @@
 
 Guarantees, whatever bytes arrive: every request gets a response or the connection is closed;
 nothing a client sends can raise out of ``serve_connection`` or hold it past a deadline.
-- Headers over ``max_header_bytes``, or bytes h11 cannot parse: 400, then close.
+- Headers over ``max_header_bytes``, or bytes h11 cannot parse: 400, then close; an HTTP/2.0
+  or other non-1.x version: 505, then close.
 - A request not complete within ``request_timeout_s`` of its first byte: 408, then close.
 - ``Content-Length`` over ``max_body_bytes``: 413 before the body is read, then a bounded
   lingering close (drain what the client is still sending) so it reads the 413 rather than a
@@ -34,7 +35,12 @@ from sim.api.errors import BadRequest, PayloadTooLarge
 from ._config import EmulatorConfig
 from ._deadlines import Deadline, DeadlineWatcher
 from ._fastpath import METHODS, NEED_DATA, REASONS, FastHead, parse_head, response_bytes
-from ._responses import REQUEST_TIMEOUT_TYPE, IncomingRequest, OutgoingResponse
+from ._responses import (
+    HTTP_VERSION_TYPE,
+    REQUEST_TIMEOUT_TYPE,
+    IncomingRequest,
+    OutgoingResponse,
+)
 
 log = logging.getLogger("sim.emulator")
 
@@ -134,6 +140,9 @@ class _Connection:
             try:
                 request = await self._read_request()
             except h11.RemoteProtocolError as exc:
+                if exc.error_status_hint == 505:
+                    await self._answer_error(505, HTTP_VERSION_TYPE, str(exc), None)
+                    return
                 message = (f"Request line and headers exceed {self.config.max_header_bytes} "
                            "bytes" if exc.error_status_hint == 431
                            else f"Malformed HTTP request: {exc}")
@@ -264,6 +273,10 @@ class _Connection:
             if isinstance(head, h11.ConnectionClosed):
                 return None
             raise h11.RemoteProtocolError(f"expected a request, got {type(head).__name__}")
+        if not head.http_version.startswith(b"1."):  # h11 reads any d.d (RFC 9110 15.6.6)
+            raise h11.RemoteProtocolError(
+                f"HTTP/{head.http_version.decode()} is not supported; use HTTP/1.1",
+                error_status_hint=505)
         received_s = self.clock.current_time()
         method = head.method
         self.answering_head = method == b"HEAD"

@@ -17,6 +17,7 @@ from sim.api.errors import PinpointError
 SERVER_NAME = b"pinsim"
 REQUEST_TIMEOUT_TYPE = "RequestTimeoutException"
 SERVICE_UNAVAILABLE_TYPE = "ServiceUnavailableException"
+HTTP_VERSION_TYPE = "HttpVersionNotSupportedException"
 
 
 class IncomingRequest(NamedTuple):

@@ -157,6 +157,13 @@ def test_json_nested_too_deeply_is_400_and_changes_nothing(server: EmulatorThrea
     assert [a["Name"] for a in json.loads(listed.body)["Item"]].count("x") == 0
 
 
+@pytest.mark.parametrize("version", [b"2.0", b"9.9", b"0.9"])
+def test_other_http_versions_get_505(server: EmulatorThread, version: bytes) -> None:
+    answer = exchange(server, b"GET /v1/apps HTTP/%s\r\nHost: h\r\n\r\n" % version)
+    assert_error(answer, 505, "HttpVersionNotSupportedException", "use HTTP/1.1")
+    assert answer.headers["connection"] == "close"
+
+
 def test_stalled_half_request_gets_408_while_others_are_served(start_server: StartServer
                                                                ) -> None:
     server = start_server(request_timeout_s=0.5)
