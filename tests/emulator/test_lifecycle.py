@@ -130,10 +130,14 @@ def test_stats_count_endpoint_recipients_under_their_channel() -> None:
 def test_reset_gives_a_fresh_service_with_the_configured_apps() -> None:
     async def scenario(emulator: Emulator) -> None:
         async with await TrioHttpClient.connect(emulator.port) as client:
+            first = await client.request("POST", "/v1/apps/known-app/messages", SEND)
             created = await client.request("POST", "/v1/apps", b'{"Name": "temp"}')
             temp_id = json.loads(created.body)["Id"]
             reset = await client.request("POST", "/_pinsim/reset")
             assert json.loads(reset.body) == {"app_ids": ["known-app"]}
+            again = await client.request("POST", "/v1/apps/known-app/messages", SEND)
+            assert (again.status, again.body) == (200, first.body)  # as after a restart
+            assert again.headers["x-amzn-requestid"] == first.headers["x-amzn-requestid"]
             assert (await client.request("GET", f"/v1/apps/{temp_id}")).status == 404
             kept = await client.request("GET", "/v1/apps/known-app")
             assert json.loads(kept.body)["Id"] == "known-app"
