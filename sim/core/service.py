@@ -224,10 +224,12 @@ class Service:
 
     def get_endpoint(self, app_id: str, endpoint_id: str) -> EndpointResponse:
         app = self.app(app_id)
+        check_id("Endpoint Id", endpoint_id)  # as a write would: an empty label is a 400
         return app.response(app.row_of(endpoint_id), self.config.epoch_unix_s)
 
     def delete_endpoint(self, app_id: str, endpoint_id: str) -> EndpointResponse:
         app = self.app(app_id)
+        check_id("Endpoint Id", endpoint_id)
         row = app.row_of(endpoint_id)
         response = app.response(row, self.config.epoch_unix_s)
         app.delete(row)

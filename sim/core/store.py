@@ -224,7 +224,7 @@ class AppStore:
                 pushes = [m for m in current if m[0]]
                 if not is_push or not pushes:
                     raise BadRequest("Exceeded maximum endpoint per user count: "
-                                     f"{MAX_ENDPOINTS_PER_USER} (user '{new_user}')")
+                                     f"{MAX_ENDPOINTS_PER_USER}")  # AWS's words, exactly
                 current.remove(pushes[0])
             members[new_user] = [*current, (is_push, key)]
 

@@ -68,6 +68,15 @@ def test_invalid_endpoint_id_is_a_bad_request(client: Any, app_id: str, bad_id: 
         put(client, app_id, bad_id, ChannelType="SMS", Address="+15550100003")
 
 
+@pytest.mark.parametrize("operation", ["get_endpoint", "delete_endpoint", "update_endpoint"])
+def test_empty_endpoint_id_is_a_bad_request_for_every_operation(client: Any, app_id: str,
+                                                                operation: str) -> None:
+    """boto3 sends an empty path label as it is (reference §2): the server must refuse it."""
+    extra = {"EndpointRequest": {"ChannelType": "SMS"}} if operation == "update_endpoint" else {}
+    with pytest.raises(client.exceptions.BadRequestException, match="must not be empty"):
+        getattr(client, operation)(ApplicationId=app_id, EndpointId="", **extra)
+
+
 def test_get_missing_endpoint_is_not_found(client: Any, app_id: str) -> None:
     with pytest.raises(client.exceptions.NotFoundException):
         get(client, app_id, "missing")
@@ -102,7 +111,7 @@ def test_sixteenth_non_push_endpoint_is_rejected_and_changes_nothing(client: Any
         put(client, app_id, f"m{i}", ChannelType="EMAIL", Address=f"u{i}@example.com",
             User={"UserId": "full"})
     with pytest.raises(client.exceptions.BadRequestException,
-                       match="Exceeded maximum endpoint per user count: 15"):
+                       match=r": Exceeded maximum endpoint per user count: 15$"):
         put(client, app_id, "m15", ChannelType="EMAIL", Address="x@example.com",
             User={"UserId": "full"})
     with pytest.raises(client.exceptions.NotFoundException):
