@@ -144,8 +144,10 @@ class Emulator:
         self.stats.record_request(response.stats_key, response.status, latency_s)
 
     async def handle(self, request: IncomingRequest) -> OutgoingResponse:
+        """The answer to one request. ``stats.in_flight`` counts the requests of the API (not
+        ``/_pinsim/*`` ones, so polling the stats does not count itself)."""
         stats = self.stats
-        stats.in_flight += 1
+        counted = False
         try:
             if self.draining:
                 return error_response(503, SERVICE_UNAVAILABLE_TYPE,
@@ -157,6 +159,8 @@ class Emulator:
                 return pinpoint_error_response(exc, self._ops_request_id(), UNROUTED)
             if path.startswith(OPS_PREFIX):
                 return self._operations_endpoint(request.method, path, query)
+            stats.in_flight += 1
+            counted = True
             response, release_s = self._pinpoint(request, path, query)
             if release_s is not None:  # real-time pacing: it leaves when its sends complete
                 with trio.CancelScope() as held:
@@ -177,7 +181,8 @@ class Emulator:
             error = InternalServerError("Internal error in the emulator; see its log")
             return pinpoint_error_response(error, self._ops_request_id(), UNROUTED)
         finally:
-            stats.in_flight -= 1
+            if counted:
+                stats.in_flight -= 1
 
     def _pinpoint(self, request: IncomingRequest, path: str, query: str
                   ) -> tuple[OutgoingResponse, float | None]:
@@ -211,7 +216,7 @@ class Emulator:
         except PinpointError as exc:
             return pinpoint_error_response(exc, request_id, key), None
         if reply.trace is not None:
-            self.stats.record_send(reply.trace)
+            self.stats.record_send(route.operation, reply.trace)
         return (json_response(reply.status, reply.body, request_id, key),
                 self.clock.release_at(started, reply.completion_s))
 

@@ -1,9 +1,14 @@
 """What the emulator has served: requests by operation and status, deliveries by channel and
-status, in-flight requests and server-side latency (HdrHistogram, microseconds).
+status, in-flight requests, server-side latency and simulated latency (HdrHistogram, us).
 
 Server-side latency runs from the request's head being parsed to the last response byte handed
-to the kernel, so in ``realtime`` pacing it includes the simulated delivery time. Deliveries are
-counted from each send's trace (per-recipient channel and DeliveryStatus) when the service
+to the kernel, so in ``realtime`` pacing it includes the simulated delivery time. Simulated
+latency is the model's, in every pacing (``instant`` answers at once but still reports it): per
+send operation, from a send's arrival to its last delivery's completion (how long a
+``realtime`` answer waits), and per channel, each delivery's time from the request's arrival to
+its provider's answer, for the deliveries that took simulated time (a delivery decided without
+the channel, such as DUPLICATE or OPT_OUT, or on an instant channel, takes none). Deliveries
+are counted from each send's trace (per-recipient channel and DeliveryStatus) when the service
 decides them, before a real-time answer is held; a recipient with no channel (an unknown
 endpoint id) is counted under ``NONE``.
 """
@@ -12,7 +17,6 @@ from __future__ import annotations
 
 import msgspec
 import numpy as np
-import numpy.typing as npt
 
 from sim.channels import STATUS_NAMES, ChannelState
 from sim.core.channel_types import CHANNEL_TYPES
@@ -60,6 +64,10 @@ class StatsReport(msgspec.Struct, kw_only=True):
     """Channel type -> DeliveryStatus -> count."""
     latency_us: dict[str, LatencySummary]
     """Operation -> server-side latency; ``all`` covers every answered request."""
+    simulated_latency_us: dict[str, LatencySummary] = {}
+    """Send operation -> arrival to last delivery's completion, in the model's time."""
+    delivery_latency_us: dict[str, LatencySummary] = {}
+    """Channel type -> each delivery's simulated time (those that took any)."""
     channels: dict[str, ChannelState] = {}
     """Configured channel type -> its pool and rate-limit buckets at report time (simulated
     time: in ``realtime`` pacing the real clock; a send arriving now would wait
@@ -87,10 +95,13 @@ class EmulatorStats:
         self.in_flight = 0
         self.open_connections = 0
         self._latency = HistogramSet()  # microseconds, 1 us .. 1 h, 3 significant digits
+        self._simulated = HistogramSet()  # by send operation
+        self._delivery = HistogramSet()  # by channel type
         self._pending_latency_s: dict[str, list[float]] = {}
         self._pending_latencies = 0
-        # the traces' code arrays themselves: a SendTrace is a value its maker does not reuse
-        self._pending_sends: list[tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8]]] = []
+        # the traces' arrays themselves: a SendTrace is a value its maker does not reuse
+        self._pending_sends: list[SendTrace] = []
+        self._pending_completion_s: dict[str, list[float]] = {}
         self._pending_recipients = 0
 
     def record_request(self, operation: str, status: int, latency_s: float | None) -> None:
@@ -109,9 +120,14 @@ class EmulatorStats:
         if self._pending_latencies >= self.FLUSH_EVERY:
             self._flush_latencies()
 
-    def record_send(self, trace: SendTrace) -> None:
-        """Count the per-recipient outcomes of a send by channel and DeliveryStatus."""
-        self._pending_sends.append((trace.channel_codes, trace.status_codes))
+    def record_send(self, operation: str, trace: SendTrace) -> None:
+        """Count the per-recipient outcomes of a send by channel and DeliveryStatus, and its
+        simulated latencies."""
+        self._pending_sends.append(trace)
+        pending = self._pending_completion_s.get(operation)
+        if pending is None:
+            pending = self._pending_completion_s[operation] = []
+        pending.append(trace.completion_s - trace.started_s)
         self._pending_recipients += len(trace.status_codes)
         if self._pending_recipients >= self.FLUSH_EVERY * 16:
             self._flush_sends()
@@ -127,12 +143,22 @@ class EmulatorStats:
         self._pending_latencies = 0
 
     def _flush_sends(self) -> None:
+        for operation, pending in self._pending_completion_s.items():
+            if pending:
+                self._simulated.histogram(operation).record_s(np.array(pending))
+                pending.clear()
         if not self._pending_sends:
             return
-        channel = np.concatenate([c for c, _ in self._pending_sends])
-        status = np.concatenate([s for _, s in self._pending_sends])
+        channel = np.concatenate([t.channel_codes for t in self._pending_sends])
+        status = np.concatenate([t.status_codes for t in self._pending_sends])
+        latency_s = np.concatenate([t.latency_s for t in self._pending_sends])
         cell = np.minimum(channel, len(CHANNEL_TYPES)).astype(np.int64) * len(STATUS_NAMES)
         self._deliveries += np.bincount(cell + status, minlength=len(self._deliveries))
+        took_time = latency_s > 0.0
+        for code in np.unique(channel[took_time]).tolist():
+            if code < len(CHANNEL_TYPES):
+                self._delivery.histogram(CHANNEL_TYPES[code].value).record_s(
+                    latency_s[took_time & (channel == code)])
         self._pending_sends.clear()
         self._pending_recipients = 0
 
@@ -155,6 +181,7 @@ class EmulatorStats:
                uptime_s: float, final: bool = False,
                channels: dict[str, ChannelState] | None = None) -> StatsReport:
         self._flush_latencies()
+        self._flush_sends()
         return StatsReport(
             run_id=run_id, pacing=pacing, quota_profile=quota_profile, auth=auth,
             uptime_s=uptime_s, final=final, in_flight=self.in_flight, channels=channels or {},
@@ -162,4 +189,6 @@ class EmulatorStats:
             requests=self.requests,
             deliveries={ch: dict(sorted(st.items()))
                         for ch, st in sorted(self.deliveries.items())},
-            latency_us={op: LatencySummary.of(h) for op, h in self._latency.items()})
+            latency_us={op: LatencySummary.of(h) for op, h in self._latency.items()},
+            simulated_latency_us={op: LatencySummary.of(h) for op, h in self._simulated.items()},
+            delivery_latency_us={ch: LatencySummary.of(h) for ch, h in self._delivery.items()})

@@ -66,13 +66,36 @@ def test_stats_count_requests_deliveries_and_latency() -> None:
         assert stats["requests"] == {"GetApp": {"404": 1}, "SendMessages": {"200": 1},
                                      "_unrouted": {"404": 1}}
         assert stats["deliveries"] == {"SMS": {"SUCCESSFUL": 1}}
-        assert stats["in_flight"] == 1  # the stats request itself
+        assert stats["in_flight"] == 0  # the stats request does not count itself
         assert stats["final"] is False
         send_latency = stats["latency_us"]["SendMessages"]
         assert send_latency["count"] == 1
         assert send_latency["percentiles_us"]["p50"] == pytest.approx(1_000_000, rel=1e-3)
 
     run_on_mock_clock(scenario, pacing="realtime", app_ids=("app",), service=SLOW_SMS)
+
+
+def test_instant_pacing_answers_at_once_and_still_reports_simulated_latency() -> None:
+    five = json.dumps({"Addresses": {f"+1555555070{i}": {"ChannelType": "SMS"} for i in range(5)},
+                       "MessageConfiguration": {"SMSMessage": {"Body": "hi"}}}).encode()
+    pooled = ServiceConfig(channels={"SMS": ChannelProfile(
+        latency=ConstantLatency(value_s=1.0), pool=Pool(connections=1))})
+
+    async def scenario(emulator: Emulator) -> None:
+        async with await TrioHttpClient.connect(emulator.port) as client:
+            assert (await client.request("POST", "/v1/apps/app/messages", five)).status == 200
+            assert trio.current_time() == 0.0  # answered at once
+            stats = json.loads((await client.request("GET", "/_pinsim/stats")).body)
+        answer = stats["simulated_latency_us"]["SendMessages"]
+        assert answer["count"] == 1  # five deliveries queued on one server: done at 5 s
+        assert answer["percentiles_us"]["p100"] == pytest.approx(5_000_000, rel=1e-3)
+        delivery = stats["delivery_latency_us"]["SMS"]
+        assert delivery["count"] == 5
+        assert delivery["percentiles_us"]["p50"] == pytest.approx(3_000_000, rel=1e-3)
+        assert delivery["percentiles_us"]["p100"] == pytest.approx(5_000_000, rel=1e-3)
+        assert stats["latency_us"]["SendMessages"]["percentiles_us"]["p100"] < 1_000
+
+    run_on_mock_clock(scenario, pacing="instant", app_ids=("app",), service=pooled)
 
 
 POOLED_SMS = ServiceConfig(channels={"SMS": ChannelProfile(
