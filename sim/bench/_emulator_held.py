@@ -73,7 +73,7 @@ class Peak(NamedTuple):
 
 
 def _in_flight(connection: http.client.HTTPConnection) -> int:
-    return fetch_stats(connection).in_flight - 1  # minus the stats request
+    return fetch_stats(connection).in_flight  # API requests only (not this stats request)
 
 
 def profile_file(tmp: Path, hold_s: float) -> Path:
