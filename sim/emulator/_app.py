@@ -42,6 +42,9 @@ UNROUTED = "_unrouted"
 PROTOCOL = "_protocol"
 OPS = "_pinsim"
 SHUTDOWN = "_shutdown"
+CLIENT_CLOSED_STATUS = 499
+"""Counted for a held send whose client closed the connection (nginx's "client closed
+request"); its deliveries were decided and are counted."""
 
 
 class ResetAnswer(msgspec.Struct):
@@ -167,6 +170,11 @@ class Emulator:
                     self.held_scopes.add(held)
                     try:
                         await trio.sleep_until(release_s)
+                    except trio.Cancelled:
+                        if not held.cancel_called:  # the connection's: its client went away
+                            stats.record_request(response.stats_key, CLIENT_CLOSED_STATUS,
+                                                 None)
+                        raise
                     finally:
                         self.held_scopes.discard(held)
                 if held.cancelled_caught:

@@ -14,6 +14,13 @@ earlier (a request's, counted from its first byte) calls ``watch`` again when it
 connection has one live heap entry and costs the watcher one wake-up per ``shortest_limit_s``
 at most, whatever its request rate. Deadlines are exact to the clock, so trio's MockClock tests
 keep exact timings.
+
+A connection being answered has no deadline (a real-time answer waits for its sends'
+simulated completion, which may be long), and it does not read its socket meanwhile. So at
+each such visit the watcher peeks at the socket: if the client has closed or reset it, the
+connection is cancelled (as nginx does with a request whose client went away), and its file
+descriptor and in-flight slot are freed within ``shortest_limit_s`` instead of at the
+simulated completion, which under a deep queue can be an hour away.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+import socket
 
 import trio
 
@@ -29,9 +37,9 @@ class Deadline:
     """One connection's time limit as the watcher sees it: small, so that the watcher's heap
     holds no closed connection's buffers until its entry comes up."""
 
-    __slots__ = ("at_s", "closed", "entry", "scope")
+    __slots__ = ("at_s", "closed", "entry", "peer", "scope")
 
-    def __init__(self) -> None:
+    def __init__(self, peer: trio.socket.SocketType | None = None) -> None:
         self.at_s = math.inf
         """When the current phase must be over (trio time; inf: no limit now)."""
         self.scope = trio.CancelScope()
@@ -40,6 +48,8 @@ class Deadline:
         """Set when the connection is done; the watcher then forgets it."""
         self.entry = -1
         """Which heap entry is live (set by the watcher; older entries are dropped)."""
+        self.peer = peer
+        """The connection's socket, peeked at while it is answered (None: not a socket)."""
 
 
 class DeadlineWatcher:
@@ -77,7 +87,27 @@ class DeadlineWatcher:
                 _, entry, deadline = heapq.heappop(heap)
                 if deadline.closed or entry != deadline.entry:
                     continue
-                if deadline.at_s <= now_s:
+                if deadline.at_s <= now_s or (deadline.at_s == math.inf
+                                              and deadline.peer is not None
+                                              and peer_has_gone(deadline.peer)):
                     deadline.scope.cancel()
                 else:
                     self._check_at(min(deadline.at_s, now_s + self.shortest_limit_s), deadline)
+
+
+def peer_has_gone(peer: trio.socket.SocketType) -> bool:
+    """Whether the client closed (FIN) or reset the connection, without consuming a byte (a
+    pipelined request stays for the connection to read). Peeks through a duplicate of the
+    descriptor, since trio's socket only offers waiting receives."""
+    try:
+        probe = socket.fromfd(peer.fileno(), peer.family, peer.type)
+    except OSError:
+        return True
+    try:
+        return probe.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True
+    finally:
+        probe.close()

@@ -103,7 +103,7 @@ class _Connection:
         config = self.config = handler.config
         self.h11 = h11.Connection(h11.SERVER, max_incomplete_event_size=config.max_header_bytes)
         self.clock = trio.lowlevel.current_clock()
-        self.limit = Deadline()
+        self.limit = Deadline(getattr(stream, "socket", None))
         self.phase = _Phase.IDLE
         self.first_byte_s = self.clock.current_time()
         self.answering_head = False
@@ -334,12 +334,15 @@ class _Connection:
 
     async def _write(self, data: bytes, response: OutgoingResponse,
                      received_s: float | None) -> None:
-        """Send an answer's bytes within the send timeout and count it."""
+        """Send an answer's bytes within the send timeout and count it (also when the peer
+        is gone: the request was served, and its deliveries are counted)."""
         self.phase = _Phase.SENDING  # as _send_bytes, without one more await
         self.limit.at_s = self.clock.current_time() + self.config.send_timeout_s
-        await self.stream.send_all(data)
-        self.handler.record(
-            response, None if received_s is None else self.clock.current_time() - received_s)
+        try:
+            await self.stream.send_all(data)
+        finally:
+            self.handler.record(
+                response, None if received_s is None else self.clock.current_time() - received_s)
 
     async def _send_bytes(self, data: bytes) -> None:
         self.phase = _Phase.SENDING

@@ -5,6 +5,8 @@ what is in flight, refuses the rest with 503 and writes the final stats atomical
 from __future__ import annotations
 
 import json
+import socket
+import struct
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,13 @@ from sim.channels import ChannelProfile, ConstantLatency, Pool, RateLimit
 from sim.core.service import ServiceConfig
 from sim.emulator import Emulator
 
-from .wire import RawResponse, TrioHttpClient, parse_response, run_on_mock_clock
+from .wire import (
+    RawResponse,
+    TrioHttpClient,
+    parse_response,
+    request_bytes,
+    run_on_mock_clock,
+)
 
 SEND = json.dumps({"Addresses": {"+15555550600": {"ChannelType": "SMS"}},
                    "MessageConfiguration": {"SMSMessage": {"Body": "hi"}}}).encode()
@@ -234,3 +242,66 @@ def test_send_still_held_after_the_grace_is_refused_with_503(tmp_path: Path) -> 
     assert "simulated deliveries completed" in json.loads(response.body)["Message"]
     assert report.in_flight == 0 and report.requests["_shutdown"] == {"503": 1}
     assert report.deliveries["SMS"] == {"SUCCESSFUL": 1}  # decided before the refusal
+
+
+@pytest.mark.parametrize("reset", [False, True])
+def test_held_send_whose_client_went_away_is_released_within_the_watch_period(
+        reset: bool) -> None:
+    """The client closes (FIN) or resets (RST) while its send waits 300 s of simulated time:
+    the connection and its in-flight slot are freed at the watcher's next look (10 s here)."""
+    slow = ServiceConfig(channels={"SMS": ChannelProfile(latency=ConstantLatency(value_s=300))})
+
+    async def scenario(emulator: Emulator) -> None:
+        gone = await TrioHttpClient.connect(emulator.port)
+        await gone.stream.send_all(request_bytes("POST", "/v1/apps/app/messages", SEND))
+        await trio.sleep(1.0)
+        assert emulator.stats.in_flight == 1
+        if reset:
+            gone.stream.socket.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                          struct.pack("ii", 1, 0))
+        await gone.stream.aclose()
+        await trio.sleep(10.0)
+        assert emulator.stats.in_flight == 0
+        assert emulator.stats.open_connections == 0
+        report = emulator.report()
+        assert report.requests["SendMessages"] == {"499": 1}
+        assert report.deliveries == {"SMS": {"SUCCESSFUL": 1}}
+
+    run_on_mock_clock(scenario, pacing="realtime", app_ids=("app",), service=slow)
+
+
+def test_held_send_of_a_connected_client_is_kept_even_with_a_pipelined_request() -> None:
+    slow = ServiceConfig(channels={"SMS": ChannelProfile(latency=ConstantLatency(value_s=30))})
+
+    async def scenario(emulator: Emulator) -> None:
+        client = await TrioHttpClient.connect(emulator.port)
+        send = request_bytes("POST", "/v1/apps/app/messages", SEND)
+        await client.stream.send_all(send + request_bytes("GET", "/v1/apps/app"))
+        await trio.sleep(25.0)  # the watcher peeked twice and saw the pipelined bytes
+        assert emulator.stats.in_flight == 1
+        data = b""
+        while data.count(b"HTTP/1.1 200") < 2:
+            data += await client.stream.receive_some(65536)
+        assert trio.current_time() == pytest.approx(30.0, abs=1e-6)
+        await client.stream.aclose()
+
+    run_on_mock_clock(scenario, pacing="realtime", app_ids=("app",), service=slow)
+
+
+def test_answer_to_a_client_that_reset_is_still_counted() -> None:
+    """The client resets before its answer is sent: the request was served (its deliveries
+    are counted), so it is counted too, though no one reads the answer."""
+    async def scenario(emulator: Emulator) -> None:
+        gone = await TrioHttpClient.connect(emulator.port)
+        await gone.stream.send_all(request_bytes("POST", "/v1/apps/app/messages", SEND))
+        await trio.sleep(0.5)
+        gone.stream.socket.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                      struct.pack("ii", 1, 0))
+        await gone.stream.aclose()
+        await trio.sleep(1.0)  # the answer was due at 1 s, before the watcher's look
+        report = emulator.report()
+        assert report.requests["SendMessages"] == {"200": 1}
+        assert report.deliveries == {"SMS": {"SUCCESSFUL": 1}}
+        assert report.in_flight == 0
+
+    run_on_mock_clock(scenario, pacing="realtime", app_ids=("app",), service=SLOW_SMS)
