@@ -105,8 +105,10 @@ class Emulator:
         return service
 
     def reset(self) -> list[str]:
-        """A fresh Service from the same config (and the configured apps); stats are kept."""
+        """A fresh Service from the same config (and the configured apps) and full quota
+        buckets, as after a restart; stats are kept."""
         self.clock.restart()
+        self.quotas = OperationQuotas(self.config.quota_profile, self.config.quota_burst_s)
         self.service = self._fresh_service()
         return sorted(self.service.apps)
 

@@ -72,3 +72,20 @@ def test_over_quota_answers_429_without_retry_after_and_refills_with_time() -> N
 
     report = run_on_mock_clock(scenario, quota_profile="aws-2026", app_ids=("app",))
     assert report.requests["UpdateEndpointsBatch"] == {"202": 5, "429": 4}
+
+
+def test_reset_refills_the_quota_buckets_as_a_restart_would() -> None:
+    body = json.dumps({"Item": [{"Id": "e", "ChannelType": "SMS",
+                                 "Address": "+15555550500"}]}).encode()
+
+    async def scenario(emulator: Emulator) -> None:
+        async with await TrioHttpClient.connect(emulator.port) as client:
+            async def statuses(n: int) -> list[int]:
+                return [(await client.request("PUT", "/v1/apps/app/endpoints", body)).status
+                        for _ in range(n)]
+
+            assert await statuses(3) == [202, 202, 429]
+            assert (await client.request("POST", "/_pinsim/reset")).status == 200
+            assert await statuses(3) == [202, 202, 429]
+
+    run_on_mock_clock(scenario, quota_profile="aws-2026", app_ids=("app",))
