@@ -206,9 +206,10 @@ class ChannelState(msgspec.Struct, kw_only=True):
 
     ``busy_servers`` of ``servers`` hold a delivery (or are booked for a queued one) and a
     delivery arriving now waits ``server_wait_s`` for one. ``tokens`` is the fewest in any of
-    the ``bucket_keys`` buckets and ``bucket_wait_s`` the longest wait for a token (queue mode
-    builds a backlog; reject mode never waits). None and 0 where the channel has no pool or no
-    rate limit.
+    the ``bucket_keys`` buckets and ``bucket_wait_s`` the longest time until a bucket has a
+    whole token: in queue mode how long a delivery arriving now waits (a backlog builds it up),
+    in reject mode how long deliveries arriving now are THROTTLED (at most one token's
+    interval). None and 0 where the channel has no pool or no rate limit.
     """
 
     servers: int | None = None
