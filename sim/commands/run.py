@@ -13,6 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from sim.engine import UnrunnableScenario
 from sim.report import (
     SUMMARY_JSON,
     Summary,
@@ -102,6 +103,9 @@ def main(args: argparse.Namespace) -> int:
         error("run", "aborted; no results written")
         return EXIT_INTERRUPTED
     except FileExistsError as exc:  # another run took --run-id meanwhile
+        error("run", str(exc))
+        return EXIT_BAD_INPUT
+    except UnrunnableScenario as exc:  # found before the first request: nothing written
         error("run", str(exc))
         return EXIT_BAD_INPUT
     for table in summary_tables(_summary(run_dir)):

@@ -1,7 +1,7 @@
 """``pinsim serve``: the Pinpoint REST API emulator as a command.
 
 ``--scenario`` takes a scenario file (``pinsim run``'s format: its seed, channel profiles and
-``opt_out_as_permanent_p`` are used, and its population is preloaded into the app named by the
+``[channels]`` switches are used, and its population is preloaded into the app named by the
 first ``--app-id``, else by the scenario's name), a channel profile file (``[channels.<Type>]``
 tables) or the name of a shipped profile (``aws-defaults``). A scenario's workload, retry and
 SLO tables are not used by the emulator. ``--app-id`` (repeatable) pre-creates apps with known
@@ -91,7 +91,9 @@ def service_config(scenario: str | None, seed: int | None
         return ServiceConfig(
             seed=loaded.seed if seed is None else seed,
             channels=dict(loaded.channels.inline),
-            opt_out_as_permanent_p=loaded.channels.opt_out_as_permanent_p), loaded
+            opt_out_as_permanent_p=loaded.channels.opt_out_as_permanent_p,
+            updated_token_p=loaded.channels.updated_token_p,
+            failure_marks_inactive=loaded.channels.failure_marks_inactive), loaded
     return ServiceConfig(seed=seed or 0, channels=load_channel_profiles(scenario)), None
 
 

@@ -10,6 +10,7 @@ from sim.scenario.population import build_population as build_population
 from .loop import DEFAULT_BLOCK_DELIVERIES as DEFAULT_BLOCK_DELIVERIES
 from .loop import Progress as Progress
 from .loop import StopFlag as StopFlag
+from .loop import UnrunnableScenario as UnrunnableScenario
 from .loop import channel_router as channel_router
 from .loop import run as run
 from .plan import PlanOutcome as PlanOutcome
@@ -35,6 +36,7 @@ __all__ = [
     "Progress",
     "SloVerdict",
     "StopFlag",
+    "UnrunnableScenario",
     "WindowOutcome",
     "build_population",
     "channel_router",

@@ -75,7 +75,7 @@ def run(scenario: Scenario, *, seed: int | None = None,
     seed = scenario.seed if seed is None else seed
     seeds = RunSeeds.of(seed)
     table = build_population(scenario.population, seeds.rng(POPULATION))
-    _check_fan_out(scenario, table)
+    _check_runnable(scenario, table)
     arrival = scenario.workload.arrival
     think = (LatencySampler(arrival.think_time, seeds.rng(THINK_TIME))
              if isinstance(arrival, ClosedArrivals) else None)
@@ -98,14 +98,22 @@ def _mean_recipients(scenario: Scenario, table: EndpointTable) -> float:
     return max(mean, 1.0)
 
 
-def _check_fan_out(scenario: Scenario, table: EndpointTable) -> None:
+class UnrunnableScenario(ValueError):
+    """A valid scenario the engine cannot run, found before its first request."""
+
+
+def _check_runnable(scenario: Scenario, table: EndpointTable) -> None:
+    if scenario.channels.failure_marks_inactive:
+        raise UnrunnableScenario(
+            "channels.failure_marks_inactive: the engine does not model endpoints turned "
+            "INACTIVE by failures during a run (pinsim serve and sim.Pinpoint do)")
     most = scenario.workload.recipients_per_request.max_value()
     users = scenario.workload.operation == "send_users_messages"
     have = table.users if users else table.endpoints
     if most > have:
-        raise ValueError(f"workload.recipients_per_request: a request can list {most} "
-                         f"{'users' if users else 'endpoints'}, but the population drawn has "
-                         f"only {have}")
+        raise UnrunnableScenario(
+            f"workload.recipients_per_request: a request can list {most} "
+            f"{'users' if users else 'endpoints'}, but the population drawn has only {have}")
 
 
 class _Loop:

@@ -53,12 +53,20 @@ class Channels(_Schema, frozen=True, kw_only=True):
     ``profile`` is a name looked up in ``profiles/`` beside the scenario file and in
     ``scenarios/profiles/``, or a path. ``inline`` tables replace a whole channel's profile.
     ``opt_out_as_permanent_p``: chance an opted-out SMS is reported as PERMANENT_FAILURE.
+    ``updated_token_p``: chance a successful GCM delivery answers an ``UpdatedToken`` (and the
+    endpoint's stored address becomes it); ``failure_marks_inactive``: a PERMANENT_FAILURE
+    makes the endpoint INACTIVE (SNS behaviour, off as in Pinpoint). Both are reference
+    decisions (pinpoint.md §3, §5) of ``pinsim serve`` and ``sim.Pinpoint``; the engine's
+    results have no response bodies (it ignores ``updated_token_p``) and it refuses
+    ``failure_marks_inactive``, which it does not model.
     Loading merges the profile file into ``inline`` and records its path in ``profile_file``.
     """
 
     profile: str | None = None
     inline: dict[str, ChannelProfile] = {}
     opt_out_as_permanent_p: Probability = 0.0
+    updated_token_p: Probability = 0.0
+    failure_marks_inactive: bool = False
     profile_file: str = ""
 
 

@@ -55,6 +55,23 @@ def test_invalid_scenario_names_file_and_line(
     assert f"{bad}:" in err and "max_attempts" in err
 
 
+@pytest.mark.parametrize("change, fragment", [
+    (("[channels]\n", "[channels]\nfailure_marks_inactive = true\n"),
+     "channels.failure_marks_inactive: the engine does not model"),
+    (("users = ", "users = 1 #"), "workload.recipients_per_request"),
+])
+def test_scenario_the_engine_cannot_run_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], change: tuple[str, str], fragment: str
+) -> None:
+    scenario = quickstart_variant(tmp_path)
+    text = scenario.read_text()
+    assert change[0] in text
+    scenario.write_text(text.replace(change[0], change[1], 1))
+    assert call("run", scenario, "--out", tmp_path / "out") == 2
+    assert fragment in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
 def test_slo_misses_fail_the_command_only_when_asked(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -65,6 +65,16 @@ def test_scenario_file_gives_its_seed_and_channel_profiles() -> None:
                                   "--seed", "9")).service.seed == 9
 
 
+def test_scenario_switches_reach_the_service(tmp_path: Path) -> None:
+    text = (REPO / "scenarios" / "quickstart.toml").read_text()
+    assert "[channels]\n" in text
+    scenario = tmp_path / "switches.toml"
+    scenario.write_text(text.replace("[channels]\n", "[channels]\nupdated_token_p = 0.25\n"
+                                     "failure_marks_inactive = true\n", 1))
+    service = config_from_args(parse("--scenario", str(scenario))).service
+    assert (service.updated_token_p, service.failure_marks_inactive) == (0.25, True)
+
+
 def test_shipped_profile_name_is_found(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)
     config = config_from_args(parse("--scenario", "aws-defaults"))
