@@ -2,9 +2,20 @@
 
 No hand-written crypto: the received request is rebuilt as a botocore ``AWSRequest`` holding
 exactly the headers the client says it signed, the timestamp is the client's ``X-Amz-Date``, and
-``SigV4Auth`` computes what the signature must be for service ``mobiletargeting``. The region is
-the one in the client's credential scope (any region is accepted; a wrong one still has to be
-signed with the right secret). Query-string (presigned) authentication is not supported.
+``SigV4Auth`` computes what the signature must be for service ``mobiletargeting``. Two things
+botocore does for its own requests are undone, since a server must check what any SigV4 client
+signed: its signer leaves some headers out of every signature (``user-agent``,
+``x-amzn-trace-id``, ...), so ``_ClientSignedHeaders`` signs exactly the client's list (this
+overrides ``SigV4Auth.headers_to_sign``; tests/emulator/test_sigv4.py guards it), and it takes a
+URL's query as already canonical, so the received query is canonicalised first (decoded, then
+encoded with upper-case hex, as the SigV4 specification says). The Host header is the signed
+one; it is not parsed as part of a URL.
+
+Decisions: the region is the one in the client's credential scope (any region is accepted; a
+wrong one still has to be signed with the right secret). ``X-Amz-Security-Token`` is not
+checked (there is no STS here): temporary credentials work when their key id and secret are
+the configured ones. Query-string (presigned) authentication is not supported and says so.
+``/_pinsim/*`` requests are not checked (they are the harness's, not Pinpoint's).
 """
 
 from __future__ import annotations
@@ -15,9 +26,11 @@ import re
 from calendar import timegm
 from collections.abc import Sequence
 from time import strptime
+from typing import Any
+from urllib.parse import quote, unquote
 
 from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
+from botocore.awsrequest import AWSRequest, HTTPHeaders
 from botocore.credentials import Credentials
 
 from sim.api.errors import Forbidden
@@ -45,6 +58,9 @@ class SigV4Verifier:
             by_name.setdefault(name.lower(), []).append(value)
         authorization = by_name.get("authorization")
         if not authorization:
+            if "X-Amz-Signature=" in target:
+                raise Forbidden("Query-string (presigned URL) authentication is not supported "
+                                "by pinsim; sign the Authorization header")
             raise Forbidden("Missing Authentication Token")
         match = _AUTHORIZATION.match(authorization[0].strip())
         if match is None:
@@ -85,16 +101,39 @@ class SigV4Verifier:
     def _signature(self, method: str, target: str, signed: Sequence[str],
                    by_name: dict[str, list[str]], body: bytes, amz_date: str,
                    region: str) -> str:
-        host = by_name["host"][0]
-        request = AWSRequest(method=method, url=f"http://{host}{target}", data=body)
+        path, _, query = target.partition("?")
+        url = f"http://pinsim{path}" + (f"?{_canonical_query(query)}" if query else "")
+        request = AWSRequest(method=method, url=url, data=body)
         for name in signed:
             for value in by_name[name]:
                 request.headers[name] = value  # HTTPHeaders appends: repeated headers stay
         request.context["timestamp"] = amz_date
-        signer = SigV4Auth(self._credentials, SIGNING_NAME, region)
-        canonical = signer.canonical_request(request)
+        signer = _ClientSignedHeaders(self._credentials, SIGNING_NAME, region)
+        try:
+            canonical = signer.canonical_request(request)
+        except ValueError as exc:  # a target botocore cannot split
+            raise Forbidden(f"The request cannot be signed as sent: {exc}") from None
         signature: str = signer.signature(signer.string_to_sign(request, canonical), request)
         return signature
+
+
+class _ClientSignedHeaders(SigV4Auth):  # type: ignore[misc]  # botocore is untyped
+    """botocore's signer, signing every header of the request (which holds exactly those the
+    client listed in SignedHeaders) instead of leaving botocore's own exclusions out."""
+
+    def headers_to_sign(self, request: Any) -> HTTPHeaders:
+        headers = HTTPHeaders()
+        for name, value in request.headers.items():
+            headers[name.lower()] = value
+        return headers
+
+
+def _canonical_query(query: str) -> str:
+    """Each name and value decoded, then encoded as SigV4's canonical form has it (unreserved
+    characters as they are, everything else as upper-case %XX)."""
+    pairs = (pair.partition("=") for pair in query.split("&"))
+    return "&".join(f"{quote(unquote(name), safe='-_.~')}={quote(unquote(value), safe='-_.~')}"
+                    for name, _, value in pairs)
 
 
 def _parse_amz_date(value: str) -> float:
