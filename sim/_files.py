@@ -2,14 +2,25 @@
 
 The bytes go to a temporary file in the same folder, are flushed to disk, then renamed over the
 target (a rename within one file system is atomic). Used for every results file the project
-writes (bench JSON, emulator stats, HdrHistogram logs).
+writes (bench JSON, emulator stats, HdrHistogram logs). ``safe_name`` checks a user-given name
+of one results folder level (a run id), so that it cannot climb out of the results folder.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
+
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def safe_name(name: str, what: str) -> str:
+    """``name`` if it can name one directory level (no separators, no leading dot)."""
+    if not _SAFE_NAME.fullmatch(name):
+        raise ValueError(f"{what} {name!r} must match {_SAFE_NAME.pattern} (it names a directory)")
+    return name
 
 
 def write_atomically(path: str | os.PathLike[str], data: bytes) -> Path:

@@ -179,11 +179,11 @@ class Emulator:
                         raise
                     finally:
                         self.held_scopes.discard(held)
-                if held.cancelled_caught:
+                if held.cancelled_caught:  # counted under its operation, as it was served
                     return error_response(
                         503, SERVICE_UNAVAILABLE_TYPE, "The emulator shut down before this "
                         "request's simulated deliveries completed (its stats count them)",
-                        self._ops_request_id(), SHUTDOWN, close=True)
+                        self._ops_request_id(), response.stats_key, close=True)
             return response
         except Exception:
             log.exception("unexpected error answering %s %s", request.method,

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
+from sim._files import safe_name
 from sim.core.service import ServiceConfig
 from sim.scenario import Population
 
@@ -92,7 +93,8 @@ class EmulatorConfig:
                                  f"{', '.join(typing.get_args(allowed))}, not "
                                  f"{getattr(self, name)!r}")
         if not 0 <= self.port <= 65535:
-            raise ValueError(f"EmulatorConfig.port must be in [0, 65535], not {self.port}")
+            raise ValueError(f"--port must be in [0, 65535], not {self.port}")
+        safe_name(self.run_id, "--run-id")  # one folder under <results_dir>/emulator
         if self.max_body_bytes < 0 or self.max_header_bytes < 1024:
             raise ValueError("EmulatorConfig.max_body_bytes must be >= 0 and max_header_bytes "
                              ">= 1024")

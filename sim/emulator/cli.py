@@ -61,9 +61,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--auth", choices=get_args(AuthMode), default="none",
                         help="none, or sigv4: require valid SigV4 signatures (403 otherwise)")
     parser.add_argument("--access-key-id", default=DEFAULT_ACCESS_KEY_ID,
-                        help="access key id accepted under --auth sigv4 (default the test key)")
+                        help="access key id accepted under --auth sigv4 (default %(default)s)")
     parser.add_argument("--secret-access-key", default=DEFAULT_SECRET_ACCESS_KEY,
-                        help="its secret (default the test secret)")
+                        help="its secret (default %(default)s)")
     parser.add_argument("--quota-profile", choices=get_args(QuotaProfileName),
                         default="unlimited",
                         help="per-operation request rate limits, 429 above them "
@@ -73,9 +73,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--run-id", default=None,
                         help="name of the results folder (default: UTC start time)")
     parser.add_argument("--results-dir", type=Path, default=Path("results"),
-                        help="final stats go to <dir>/emulator/<run-id>/stats.json")
+                        help="final stats go to <dir>/emulator/<run-id>/stats.json "
+                             "(default %(default)s)")
     parser.add_argument("--log-level", default="INFO",
-                        choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+                        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+                        help="what goes to stderr (default %(default)s)")
 
 
 def service_config(scenario: str | None, seed: int | None

@@ -6,7 +6,8 @@ regression verdict. This package imports no driver (engine, emulator, Locust) so
 them can use it; matplotlib is imported only when plots are drawn.
 """
 
-from ._atomic import safe_name as safe_name
+from sim._files import safe_name as safe_name
+
 from ._compare import DEFAULT_MAX_REGRESSION as DEFAULT_MAX_REGRESSION
 from ._compare import DEFAULT_WATCH as DEFAULT_WATCH
 from ._compare import ERROR_RATIO_SLACK as ERROR_RATIO_SLACK

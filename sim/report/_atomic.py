@@ -7,21 +7,11 @@ but lacks files: a reader sees a whole run or none.
 from __future__ import annotations
 
 import os
-import re
 import secrets
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-
-
-def safe_name(name: str, what: str) -> str:
-    """``name`` if it can name one directory level (no separators, no leading dot)."""
-    if not _SAFE_NAME.fullmatch(name):
-        raise ValueError(f"{what} {name!r} must match {_SAFE_NAME.pattern} (it names a directory)")
-    return name
 
 
 def write_file_durably(path: Path, data: bytes) -> None:

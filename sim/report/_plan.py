@@ -13,7 +13,9 @@ from typing import Literal
 
 import msgspec
 
-from ._atomic import safe_name, staged_directory, write_file_durably
+from sim._files import safe_name
+
+from ._atomic import staged_directory, write_file_durably
 from ._plots import new_figure, save_png
 from ._run_dir import new_run_id
 from ._summary import SloCheck

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sim._files import safe_name
 from sim.metrics import HistogramSet, read_hlog, write_hlog
 
-from ._atomic import safe_name, staged_directory, write_file_durably
+from ._atomic import staged_directory, write_file_durably
 from ._figures import CHANNEL_STATUS, REQUEST_TAG, channel_histograms, summarize
 from ._markdown import render_markdown
 from ._plots import (

@@ -147,3 +147,16 @@ def test_process_stops_on_signal_and_writes_final_stats(tmp_path: Path,
 def test_config_refuses_values_outside_its_choices(field: str, value: object) -> None:
     with pytest.raises(ValueError, match=field):
         EmulatorConfig(**{field: value})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (("--run-id", "../x"), "--run-id '../x' must match"),
+    (("--run-id", ".hidden"), "--run-id '.hidden' must match"),
+    (("--port", "99999"), "--port must be in [0, 65535]"),
+])
+def test_bad_options_are_named_and_nothing_is_written(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: tuple[str, ...],
+        fragment: str) -> None:
+    assert main(parse(*argv, "--results-dir", str(tmp_path / "results"))) == 2
+    assert fragment in capsys.readouterr().err
+    assert not (tmp_path / "results").exists() and not (tmp_path / "x").exists()

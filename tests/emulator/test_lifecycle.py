@@ -240,7 +240,7 @@ def test_send_still_held_after_the_grace_is_refused_with_503(tmp_path: Path) -> 
     assert response.headers["x-amzn-errortype"] == "ServiceUnavailableException"
     assert response.headers["connection"] == "close"
     assert "simulated deliveries completed" in json.loads(response.body)["Message"]
-    assert report.in_flight == 0 and report.requests["_shutdown"] == {"503": 1}
+    assert report.in_flight == 0 and report.requests["SendMessages"] == {"503": 1}
     assert report.deliveries["SMS"] == {"SUCCESSFUL": 1}  # decided before the refusal
 
 
