@@ -1,8 +1,10 @@
 """Channel profile files: ``[channels.<ChannelType>]`` tables of latency, failures, limits, pool.
 
 Profiles are data (scenarios/profiles/*.toml), never constants in code. A profile is named by a
-path, or by a bare name looked up as ``<name>.toml`` in ``scenarios/profiles/`` of the working
-directory (and of any extra directories given), so a fresh clone finds the shipped ones.
+path, or by a bare name looked up as ``<name>.toml`` in any extra directories given (a
+scenario's own folder), in ``scenarios/profiles/`` of the working directory, then in the
+shipped ones of this checkout (``CHECKOUT_PROFILES_DIR``), so shipped names work from any
+directory.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from sim.api import ChannelType
 from sim.channels import ChannelProfile
 
 SHIPPED_PROFILES_DIR = Path("scenarios") / "profiles"
+CHECKOUT_PROFILES_DIR = Path(__file__).resolve().parents[2] / SHIPPED_PROFILES_DIR
+"""The shipped profiles beside the installed package (an editable install or a clone)."""
 _CHANNEL_NAMES = frozenset(ct.value for ct in ChannelType)
 
 
@@ -37,7 +41,8 @@ def find_profile(name: str, search: Iterable[Path] = ()) -> Path:
     or by bare name (``<name>.toml`` in each search folder, then the shipped ones)."""
     file_name = name if name.endswith(".toml") else f"{name}.toml"
     candidates = [Path(name)] if name.endswith(".toml") else []
-    candidates += [Path(folder) / file_name for folder in (*search, SHIPPED_PROFILES_DIR)]
+    candidates += [Path(folder) / file_name
+                   for folder in (*search, SHIPPED_PROFILES_DIR, CHECKOUT_PROFILES_DIR)]
     for candidate in candidates:
         if candidate.is_file():
             return candidate

@@ -75,8 +75,10 @@ def test_scenario_switches_reach_the_service(tmp_path: Path) -> None:
     assert (service.updated_token_p, service.failure_marks_inactive) == (0.25, True)
 
 
-def test_shipped_profile_name_is_found(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(REPO)
+@pytest.mark.parametrize("where", ["repo", "elsewhere"])
+def test_shipped_profile_name_is_found(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                       where: str) -> None:
+    monkeypatch.chdir(REPO if where == "repo" else tmp_path)
     config = config_from_args(parse("--scenario", "aws-defaults"))
     assert "APNS" in config.service.channels and config.service.seed == 0
 
