@@ -23,7 +23,9 @@ def describe(scenario: Scenario) -> str:
     workload, population = scenario.workload, scenario.population
     limits = [f"{scenario.duration_s:g} s" if scenario.duration_s is not None else "",
               f"{scenario.requests} requests" if scenario.requests is not None else ""]
-    mix = ", ".join(f"{ch} {share:.0%}" for ch, share in population.channel_mix.items())
+    mix = ", ".join(f"{ch} {share * 100:.3g}%" for ch, share in population.channel_mix.items())
+    notes = ["  note: pinsim run refuses channels.failure_marks_inactive (the engine does not "
+             "model it); pinsim serve uses it"] if scenario.channels.failure_marks_inactive else []
     return "\n".join([
         f"scenario {scenario.name} (seed {scenario.seed}): valid",
         f"  workload: {workload.operation}, {workload.arrival.__struct_config__.tag} arrivals, "
@@ -33,6 +35,7 @@ def describe(scenario: Scenario) -> str:
         f"  channels: {', '.join(sorted(scenario.channels.inline)) or 'none'}"
         + (f" (from {scenario.channels.profile_file})" if scenario.channels.profile_file else ""),
         f"  retries: up to {scenario.retry.max_attempts} attempts",
+        *notes,
     ])
 
 

@@ -184,3 +184,14 @@ def test_validate_command_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert validate_main(argparse.Namespace(file=str(tmp_path / "nope.toml"))) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "not found" in err
+
+
+def test_validate_describes_small_shares_and_notes_what_run_refuses(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = BASE.replace("{ APNS = 0.5, SMS = 0.5 }", "{ APNS = 0.995, EMAIL = 0.005 }")
+    assert validate_main(argparse.Namespace(file=str(write(tmp_path, text)))) == 0
+    out = capsys.readouterr().out
+    assert "APNS 99.5%, EMAIL 0.5%" in out and "note:" not in out
+    switched = text.replace("[channels]\n", "[channels]\nfailure_marks_inactive = true\n")
+    assert validate_main(argparse.Namespace(file=str(write(tmp_path, switched)))) == 0
+    assert "note: pinsim run refuses channels.failure_marks_inactive" in capsys.readouterr().out
