@@ -2,36 +2,52 @@
 
 It shows the simulator end to end without AWS: an app with endpoints on four channels (a few
 opted out, a few sharing an address), SendMessages in batches of 100, and the per-channel,
-per-status counts and simulated latency of what came back.
+per-status counts and simulated latency of what came back. ``--profiles none`` runs on ideal
+channels; any other name must resolve (a missing profile is an error, not a silent switch to
+ideal channels).
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections import Counter
-from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
 from sim.client import Pinpoint
+from sim.scenario.profiles import find_profile
 
 CHANNELS = (("SMS", "+1555{:07d}"), ("GCM", "fcm-token-{:07d}"), ("APNS", "apns-token-{:07d}"),
             ("EMAIL", "user{:07d}@example.com"))
 
 
+def _endpoint_count(text: str) -> int:
+    count = int(text)
+    if not 1 <= count <= 1_000_000:
+        raise argparse.ArgumentTypeError(f"must be in [1, 1000000], not {count}")
+    return count
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--endpoints", type=int, default=2000, help="endpoints to create")
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--endpoints", type=_endpoint_count, default=2000,
+                        help="endpoints to create, 1 to 1,000,000 (default %(default)s)")
+    parser.add_argument("--seed", type=int, default=1,
+                        help="random seed of the simulated channels (default %(default)s)")
     parser.add_argument("--profiles", default="aws-defaults",
-                        help="channel profile name or TOML file (default: aws-defaults)")
+                        help="channel profile name or TOML file, or none for ideal channels "
+                             "(default %(default)s)")
 
 
 def main(args: argparse.Namespace) -> int:
-    profiles = args.profiles if args.profiles != "none" else None
-    if profiles is not None and not Path(profiles).is_file() and not Path(
-            "scenarios/profiles", f"{profiles}.toml").is_file():
-        profiles = None
+    profiles = None
+    if args.profiles != "none":
+        try:
+            profiles = str(find_profile(args.profiles))
+        except FileNotFoundError as exc:
+            print(f"pinsim demo: --profiles: {exc}", file=sys.stderr)
+            return 2
     client = Pinpoint(seed=args.seed, profiles=profiles)
     app_id = client.create_app(CreateApplicationRequest={"Name": "demo"})["ApplicationResponse"][
         "Id"]
@@ -53,8 +69,8 @@ def main(args: argparse.Namespace) -> int:
             counts[channel, result["DeliveryStatus"]] += 1
         trace = client.last_trace()
         worst_s = max(worst_s, trace.completion_s - trace.started_s)
-    table = Table(title=f"demo campaign: {len(ids)} endpoints, seed {args.seed}, "
-                        f"profiles {profiles or 'ideal'}")
+    title = f"demo campaign: {len(ids)} endpoints, seed {args.seed}, profiles {profiles or 'ideal'}"
+    table = Table(title=title, min_width=len(title))  # a title is not wrapped into the columns
     statuses = sorted({s for _, s in counts})
     table.add_column("channel")
     for status in statuses:
