@@ -68,6 +68,7 @@ def record_from_engine(result: EngineResult) -> RunRecord:
             attempts=result.attempts,
             retries=result.retries,
             retry_requests=result.retry_requests,
+            unsent_retries=result.unsent_retries,
         ),
         throughput=Throughput(
             offered_requests_per_s=result.offered_requests_per_s,

@@ -91,9 +91,10 @@ class EngineResult:
     """Requests answered with an error for the whole request (SendUsersMessages where no listed
     user has an endpoint: 404); they have no recipients."""
     recipients: int
+    """Recipients with a final outcome (in ``counts``)."""
     attempts: int
     retries: int
-    """Attempts that were retries (attempts - recipients)."""
+    """Attempts that were retries (attempts - recipients - unsent_retries)."""
     retry_requests: int
     """Retry requests sent (each holds one request's retryable recipients)."""
     offered_requests_per_s: float
@@ -115,6 +116,13 @@ class EngineResult:
     slo_verdicts: tuple[SloVerdict, ...]
     wall_s: float
     """Wall-clock seconds the run took (not deterministic; everything else is)."""
+
+    @property
+    def unsent_retries(self) -> int:
+        """Attempts whose retry was scheduled but not sent because the run stopped early (0
+        for a whole run): their status is in ``attempt_counts``, and they have no final
+        outcome in ``counts``. So ``attempts == recipients + retries + unsent_retries``."""
+        return self.attempts - self.recipients - self.retries
 
     @property
     def slo_met(self) -> bool:

@@ -65,6 +65,8 @@ def render_markdown(summary: Summary, plots: Sequence[tuple[str, str]]) -> str:
             ("recipients", f"{n.recipients:,}"),
             ("attempts (retries, retry requests)",
              f"{n.attempts:,} ({n.retries:,}, {n.retry_requests:,})"),
+            *([("retries due but not sent (run stopped)", f"{n.unsent_retries:,}")]
+              if n.unsent_retries else []),
             ("error ratio", f"{s.error_ratio:.4%}"),
         ],
     )

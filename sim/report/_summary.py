@@ -57,7 +57,9 @@ class Totals(_Struct, frozen=True, kw_only=True):
     ``requests`` are logical sends (first attempts); ``failed_requests`` were answered with an
     error as a whole; ``recipients`` are the endpoints/addresses in them; ``attempts`` are
     deliveries handed to a channel, ``retries`` the attempts that were retries, sent in
-    ``retry_requests`` requests.
+    ``retry_requests`` requests. ``recipients`` counts final outcomes; an interrupted run also
+    has ``unsent_retries``, attempts whose retry was due but never sent (their last status is in
+    the attempt counts), so ``attempts == recipients + retries + unsent_retries``.
     """
 
     requests: int
@@ -66,6 +68,7 @@ class Totals(_Struct, frozen=True, kw_only=True):
     attempts: int
     retries: int = 0
     retry_requests: int = 0
+    unsent_retries: int = 0
 
 
 class Throughput(_Struct, frozen=True, kw_only=True):

@@ -98,6 +98,8 @@ def test_interrupt_still_writes_partial_results(tmp_path: Path) -> None:
     assert summary.partial
     assert 0 < summary.offered_duration_s < 100_000
     assert summary.totals.requests > 0
+    t = summary.totals
+    assert t.attempts == t.recipients + t.retries + t.unsent_retries
     assert "PARTIAL" in (run / "report.md").read_text()
     assert [p.name for p in (tmp_path / "long").iterdir()] == [run.name]  # no staging left
 

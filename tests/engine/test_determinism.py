@@ -88,6 +88,18 @@ def test_stop_returns_a_partial_result() -> None:
     assert not complete.partial and complete.requests == 5000
 
 
+def test_a_run_stopped_with_retries_due_accounts_for_every_attempt() -> None:
+    """attempts = recipients (final outcomes) + retries sent + retries due but not sent."""
+    scenario = mixed(requests=5000, max_attempts=3)
+    stop = StopAfter(3)
+    result = run(scenario, block_deliveries=1000, progress=stop, stop=stop)
+    assert result.partial and result.unsent_retries > 0
+    assert result.attempts == result.recipients + result.retries + result.unsent_retries
+    assert result.counts.total == result.recipients
+    assert result.attempt_counts.total == result.attempts
+    assert run(scenario).unsent_retries == 0
+
+
 def test_counts_histograms_and_series_agree() -> None:
     result = run(mixed(requests=1500))
     per_tag = {tag: h.count for tag, h in result.histograms.items() if tag != "request"}
