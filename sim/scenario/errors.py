@@ -11,6 +11,7 @@ from typing import Any
 
 import msgspec
 
+from ._choices import allowed_values
 from .toml_lines import ANY_KEY, KeyPath, format_key_path, key_lines, line_of, parse_key_path
 
 _AT_PATH = re.compile(r"^(?P<reason>.*?)(?: - at `(?P<path>\$[^`]*)`)?$", re.S)
@@ -75,6 +76,10 @@ class SourceText:
             candidate = (*path, named.group("name"))
             if "missing" in reason or candidate in self._lines:
                 path = candidate
+        if reason.startswith(("Invalid enum value", "Invalid value")):
+            choices = allowed_values(type_, path)
+            if choices:
+                reason = f"{reason}; expected one of: {', '.join(choices)}"
         return self.problem(path, reason)
 
     def _name_dict_keys(self, path: KeyPath, reason: str, type_: type[Any]) -> KeyPath:

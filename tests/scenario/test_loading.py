@@ -195,3 +195,19 @@ def test_validate_describes_small_shares_and_notes_what_run_refuses(
     switched = text.replace("[channels]\n", "[channels]\nfailure_marks_inactive = true\n")
     assert validate_main(argparse.Namespace(file=str(write(tmp_path, switched)))) == 0
     assert "note: pinsim run refuses channels.failure_marks_inactive" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("change, expected", [
+    (('kind = "open"', 'kind = "opne"'),
+     "workload.arrival.kind: Invalid value 'opne'; expected one of: open, replay, closed"),
+    (('profile = "aws-defaults"', 'profile = "aws-defaults"\n[retry]\njitter = "half"'),
+     "retry.jitter: Invalid enum value 'half'; expected one of: equal, full, none"),
+    (('channel_mix = {', 'endpoints_per_user = { kind = "zipf" }\nchannel_mix = {'),
+     "population.endpoints_per_user.kind: Invalid value 'zipf'; expected one of: constant, "
+     "uniform, poisson, weighted"),
+])
+def test_a_bad_choice_lists_the_allowed_values(tmp_path: Path, change: tuple[str, str],
+                                               expected: str) -> None:
+    assert change[0] in BASE
+    [problem] = problems(tmp_path, BASE.replace(change[0], change[1], 1))
+    assert problem.endswith(expected), problem
