@@ -55,6 +55,10 @@ def verdict_line(comparison: Comparison) -> str:
 def main(args: argparse.Namespace) -> int:
     try:
         tolerance = parse_tolerance(args.max_regression)
+    except ValueError as exc:
+        error("compare", f"--max-regression: {exc} (for example 10% or 0.1)")
+        return 2
+    try:
         base, new = load_run(args.base), load_run(args.new)
         comparison = compare_runs(
             base, new, max_regression=tolerance, watch=args.metric or DEFAULT_WATCH

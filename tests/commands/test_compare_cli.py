@@ -46,6 +46,8 @@ def test_unusable_input_exits_2_with_one_line(tmp_path: Path) -> None:
         assert done.returncode == 2
         assert len(done.stderr.strip().splitlines()) == 1
         assert done.stderr.startswith("pinsim compare: ")
+        if "lots" in arguments:
+            assert "--max-regression: tolerance 'lots'" in done.stderr
 
 
 def test_compare_does_not_load_the_engine() -> None:
