@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from .errors import ScenarioError
-from .loading import load_scenario
+from .loading import load_profile_file, load_scenario
 from .schema import Scenario
 
 
@@ -46,8 +47,21 @@ def main(args: argparse.Namespace) -> int:
         print(f"pinsim validate: {exc}", file=sys.stderr)
         return 2
     except ScenarioError as exc:
+        profile = _as_profile_file(args.file)
+        if profile is not None:
+            print(f"pinsim validate: {args.file} is a channel profile file ({profile}), not a "
+                  "scenario: name it in a scenario's [channels] profile", file=sys.stderr)
+            return 1
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return 1
     print(describe(scenario))
     return 0
+
+
+def _as_profile_file(path: str) -> str | None:
+    """The channels of ``path`` if it is a valid channel profile file, else None."""
+    try:
+        return ", ".join(sorted(load_profile_file(Path(path))))
+    except (ScenarioError, OSError):
+        return None

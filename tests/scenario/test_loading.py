@@ -211,3 +211,9 @@ def test_a_bad_choice_lists_the_allowed_values(tmp_path: Path, change: tuple[str
     assert change[0] in BASE
     [problem] = problems(tmp_path, BASE.replace(change[0], change[1], 1))
     assert problem.endswith(expected), problem
+
+
+def test_validate_recognises_a_profile_file(capsys: pytest.CaptureFixture[str]) -> None:
+    profile = ROOT / "scenarios" / "profiles" / "aws-defaults.toml"
+    assert validate_main(argparse.Namespace(file=str(profile))) == 1
+    assert "is a channel profile file (APNS" in capsys.readouterr().err
