@@ -48,7 +48,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenario", metavar="SCENARIO", help="scenario TOML file with [slo]")
     parser.add_argument("--vary", required=True, metavar="KEY=LO..HI",
                         help="scenario key path and range, e.g. "
-                        "channels.inline.APNS.pool.connections=1..64 (integers when LO and HI are)")
+                        "channels.inline.APNS.pool.connections=1..64 (integers when LO and HI "
+                        "are); channels.inline.<Type> keys are those of the channel's effective "
+                        "profile (the named profile with the file's inline tables applied)")
     parser.add_argument("--goal", choices=("min", "max"), default="min",
                         help="min: smallest value meeting all SLOs, for keys where more helps "
                         "(connections, rate limits); max: largest, where more hurts (arrival "
