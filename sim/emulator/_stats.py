@@ -17,12 +17,15 @@ from __future__ import annotations
 
 import msgspec
 import numpy as np
+import numpy.typing as npt
 
 from sim.channels import STATUS_NAMES, ChannelState
 from sim.core.channel_types import CHANNEL_TYPES
 from sim.core.service import SendTrace
 from sim.metrics import HistogramSet, LatencyHistogram
 
+U8 = npt.NDArray[np.uint8]
+F64 = npt.NDArray[np.float64]
 PERCENTILES = (50.0, 90.0, 99.0, 99.9, 100.0)
 NO_CHANNEL = "NONE"
 STATS_VERSION = 1
@@ -99,8 +102,9 @@ class EmulatorStats:
         self._delivery = HistogramSet()  # by channel type
         self._pending_latency_s: dict[str, list[float]] = {}
         self._pending_latencies = 0
-        # the traces' arrays themselves: a SendTrace is a value its maker does not reuse
-        self._pending_sends: list[SendTrace] = []
+        # the traces' arrays themselves (a SendTrace is a value its maker does not reuse), not
+        # the traces: those hold every recipient's address, megabytes over a flush period
+        self._pending_sends: list[tuple[U8, U8, F64]] = []
         self._pending_completion_s: dict[str, list[float]] = {}
         self._pending_recipients = 0
 
@@ -123,7 +127,7 @@ class EmulatorStats:
     def record_send(self, operation: str, trace: SendTrace) -> None:
         """Count the per-recipient outcomes of a send by channel and DeliveryStatus, and its
         simulated latencies."""
-        self._pending_sends.append(trace)
+        self._pending_sends.append((trace.channel_codes, trace.status_codes, trace.latency_s))
         pending = self._pending_completion_s.get(operation)
         if pending is None:
             pending = self._pending_completion_s[operation] = []
@@ -149,9 +153,9 @@ class EmulatorStats:
                 pending.clear()
         if not self._pending_sends:
             return
-        channel = np.concatenate([t.channel_codes for t in self._pending_sends])
-        status = np.concatenate([t.status_codes for t in self._pending_sends])
-        latency_s = np.concatenate([t.latency_s for t in self._pending_sends])
+        channel = np.concatenate([c for c, _, _ in self._pending_sends])
+        status = np.concatenate([s for _, s, _ in self._pending_sends])
+        latency_s = np.concatenate([t for _, _, t in self._pending_sends])
         cell = np.minimum(channel, len(CHANNEL_TYPES)).astype(np.int64) * len(STATUS_NAMES)
         self._deliveries += np.bincount(cell + status, minlength=len(self._deliveries))
         took_time = latency_s > 0.0
