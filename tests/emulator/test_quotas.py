@@ -49,22 +49,25 @@ def test_buckets_are_per_operation_and_burst_is_one_second_of_rate() -> None:
     assert [longer.admit("UpdateEndpoint", 0.0) for _ in range(21)].count(True) == 20
 
 
-def test_over_quota_answers_429_without_retry_after_and_refills_with_time() -> None:
-    body = json.dumps({"Item": [{"Id": "e", "ChannelType": "SMS",
-                                 "Address": "+15555550500"}]}).encode()
+BATCH = json.dumps({"Item": [{"Id": "e", "ChannelType": "SMS",
+                              "Address": "+15555550500"}]}).encode()
 
+
+async def batch_statuses(client: TrioHttpClient, n: int) -> list[int]:
+    """The statuses of ``n`` UpdateEndpointsBatch calls in a row (aws-2026: 2 a second)."""
+    return [(await client.request("PUT", "/v1/apps/app/endpoints", BATCH)).status
+            for _ in range(n)]
+
+
+def test_over_quota_answers_429_without_retry_after_and_refills_with_time() -> None:
     async def scenario(emulator: Emulator) -> None:
         async with await TrioHttpClient.connect(emulator.port) as client:
-            async def statuses(n: int) -> list[int]:
-                return [(await client.request("PUT", "/v1/apps/app/endpoints", body)).status
-                        for _ in range(n)]
-
-            assert await statuses(3) == [202, 202, 429]
+            assert await batch_statuses(client, 3) == [202, 202, 429]
             await trio.sleep(0.5)
-            assert await statuses(2) == [202, 429]
+            assert await batch_statuses(client, 2) == [202, 429]
             await trio.sleep(10)
-            assert await statuses(3) == [202, 202, 429]
-            throttled = await client.request("PUT", "/v1/apps/app/endpoints", body)
+            assert await batch_statuses(client, 3) == [202, 202, 429]
+            throttled = await client.request("PUT", "/v1/apps/app/endpoints", BATCH)
             assert throttled.headers["x-amzn-errortype"] == "TooManyRequestsException"
             assert "retry-after" not in throttled.headers
             unrouted = await client.request("GET", "/v1/apps/app/endpoints")
@@ -75,17 +78,10 @@ def test_over_quota_answers_429_without_retry_after_and_refills_with_time() -> N
 
 
 def test_reset_refills_the_quota_buckets_as_a_restart_would() -> None:
-    body = json.dumps({"Item": [{"Id": "e", "ChannelType": "SMS",
-                                 "Address": "+15555550500"}]}).encode()
-
     async def scenario(emulator: Emulator) -> None:
         async with await TrioHttpClient.connect(emulator.port) as client:
-            async def statuses(n: int) -> list[int]:
-                return [(await client.request("PUT", "/v1/apps/app/endpoints", body)).status
-                        for _ in range(n)]
-
-            assert await statuses(3) == [202, 202, 429]
+            assert await batch_statuses(client, 3) == [202, 202, 429]
             assert (await client.request("POST", "/_pinsim/reset")).status == 200
-            assert await statuses(3) == [202, 202, 429]
+            assert await batch_statuses(client, 3) == [202, 202, 429]
 
     run_on_mock_clock(scenario, quota_profile="aws-2026", app_ids=("app",))
