@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import msgspec
 
-from sim.engine import EngineResult
+from sim.engine import EngineResult, UnrunnableScenario
 from sim.engine.plan import plan, with_value
 from sim.report import (
     PLAN_HEADERS,
@@ -151,6 +151,9 @@ def main(args: argparse.Namespace) -> int:
         except InterruptedError:
             error("plan", "interrupted: the search is incomplete, nothing written")
             return EXIT_INTERRUPTED
+        except UnrunnableScenario as exc:  # found before a trial's first request
+            error("plan", str(exc))
+            return EXIT_BAD_INPUT
         plan = PlanResult(
             scenario=scenario.name,
             plan_id=new_plan_id(),

@@ -62,7 +62,7 @@ from .sends import (
     deliver,
     expand,
 )
-from .store import AppStore, check_id, iso8601
+from .store import AppStore, check_id, check_not_empty, iso8601
 
 MAX_BATCH_ITEMS = 100
 
@@ -224,12 +224,12 @@ class Service:
 
     def get_endpoint(self, app_id: str, endpoint_id: str) -> EndpointResponse:
         app = self.app(app_id)
-        check_id("Endpoint Id", endpoint_id)  # as a write would: an empty label is a 400
+        check_not_empty("Endpoint Id", endpoint_id)  # any other id no endpoint has is a 404
         return app.response(app.row_of(endpoint_id), self.config.epoch_unix_s)
 
     def delete_endpoint(self, app_id: str, endpoint_id: str) -> EndpointResponse:
         app = self.app(app_id)
-        check_id("Endpoint Id", endpoint_id)
+        check_not_empty("Endpoint Id", endpoint_id)
         row = app.row_of(endpoint_id)
         response = app.response(row, self.config.epoch_unix_s)
         app.delete(row)

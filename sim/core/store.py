@@ -79,9 +79,15 @@ def iso8601(unix_s: float) -> str:
     return datetime.fromtimestamp(unix_s, UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
-def check_id(kind: str, value: str) -> None:
+def check_not_empty(kind: str, value: str) -> None:
+    """An empty path label is a 400 (boto3 sends it as it is; reference §2)."""
     if not value:
         raise BadRequest(f"{kind} must not be empty")
+
+
+def check_id(kind: str, value: str) -> None:
+    """An id a write may store: not empty, and none of Pinpoint's refused characters."""
+    check_not_empty(kind, value)
     if "$" in value or "{" in value or "}" in value:
         raise BadRequest(f"{kind} '{value}' contains an invalid character: '$', '{{' and '}}' "
                          "are not allowed")

@@ -96,13 +96,15 @@ class DeadlineWatcher:
 
 
 def peer_has_gone(peer: trio.socket.SocketType) -> bool:
-    """Whether the client closed (FIN) or reset the connection, without consuming a byte (a
-    pipelined request stays for the connection to read). Peeks through a duplicate of the
-    descriptor, since trio's socket only offers waiting receives."""
-    try:
-        probe = socket.fromfd(peer.fileno(), peer.family, peer.type)
-    except OSError:
+    """Whether the client closed its side (FIN, also a half-close) or reset the connection,
+    without consuming a byte (a pipelined request stays for the connection to read). Peeks
+    through a second socket object on the same descriptor (not a duplicate: that could fail
+    for want of descriptors, just when many clients are held), since trio's socket only
+    offers waiting receives."""
+    fd = peer.fileno()
+    if fd < 0:
         return True
+    probe = socket.socket(peer.family, peer.type, fileno=fd)
     try:
         return probe.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
     except BlockingIOError:
@@ -110,4 +112,4 @@ def peer_has_gone(peer: trio.socket.SocketType) -> bool:
     except OSError:
         return True
     finally:
-        probe.close()
+        probe.detach()  # the descriptor stays the connection's

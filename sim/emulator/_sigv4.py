@@ -27,7 +27,7 @@ from calendar import timegm
 from collections.abc import Sequence
 from time import strptime
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote_to_bytes
 
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest, HTTPHeaders
@@ -129,11 +129,15 @@ class _ClientSignedHeaders(SigV4Auth):  # type: ignore[misc]  # botocore is unty
 
 
 def _canonical_query(query: str) -> str:
-    """Each name and value decoded, then encoded as SigV4's canonical form has it (unreserved
-    characters as they are, everything else as upper-case %XX)."""
+    """Each name and value decoded to its bytes, then encoded as SigV4's canonical form has it
+    (unreserved characters as they are, every other byte as upper-case %XX). The target is the
+    request line's bytes read as Latin-1, so bytes that are not UTF-8 (``%FF``) survive."""
     pairs = (pair.partition("=") for pair in query.split("&"))
-    return "&".join(f"{quote(unquote(name), safe='-_.~')}={quote(unquote(value), safe='-_.~')}"
-                    for name, _, value in pairs)
+    return "&".join(f"{_encoded(name)}={_encoded(value)}" for name, _, value in pairs)
+
+
+def _encoded(text: str) -> str:
+    return quote(unquote_to_bytes(text.encode("latin-1")), safe="-_.~")
 
 
 def _parse_amz_date(value: str) -> float:

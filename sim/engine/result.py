@@ -121,7 +121,8 @@ class EngineResult:
     def unsent_retries(self) -> int:
         """Attempts whose retry was scheduled but not sent because the run stopped early (0
         for a whole run): their status is in ``attempt_counts``, and they have no final
-        outcome in ``counts``. So ``attempts == recipients + retries + unsent_retries``."""
+        outcome in ``counts``. Every attempt is one of the three: a final outcome, a retry
+        sent, or this (so it is computed as what the other two leave)."""
         return self.attempts - self.recipients - self.retries
 
     @property

@@ -25,8 +25,9 @@ def describe(scenario: Scenario) -> str:
     limits = [f"{scenario.duration_s:g} s" if scenario.duration_s is not None else "",
               f"{scenario.requests} requests" if scenario.requests is not None else ""]
     mix = ", ".join(f"{ch} {share * 100:.3g}%" for ch, share in population.channel_mix.items())
-    notes = ["  note: pinsim run refuses channels.failure_marks_inactive (the engine does not "
-             "model it); pinsim serve uses it"] if scenario.channels.failure_marks_inactive else []
+    notes = ["  note: pinsim run and plan refuse channels.failure_marks_inactive (the engine "
+             "does not model it); pinsim serve uses it"
+             ] if scenario.channels.failure_marks_inactive else []
     return "\n".join([
         f"scenario {scenario.name} (seed {scenario.seed}): valid",
         f"  workload: {workload.operation}, {workload.arrival.__struct_config__.tag} arrivals, "

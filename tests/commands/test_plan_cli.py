@@ -61,3 +61,17 @@ def test_plan_refuses_a_scenario_without_slo_or_a_bad_key(
     scenario.write_text(SCENARIO)
     assert call("plan", scenario, "--vary", "channels.inline.APNS.pool.conections=1..4") == 2
     assert "conections" in capsys.readouterr().err
+
+
+def test_plan_refuses_a_scenario_the_engine_cannot_run_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scenario = tmp_path / "pool-size.toml"
+    scenario.write_text(SCENARIO.replace("[channels.inline.APNS]",
+                                         "[channels]\nfailure_marks_inactive = true\n"
+                                         "[channels.inline.APNS]"))
+    assert call("plan", scenario, "--vary", "channels.inline.APNS.pool.connections=1..4",
+                "--out", tmp_path / "out") == 2
+    err = capsys.readouterr().err
+    assert "pinsim plan: channels.failure_marks_inactive" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()

@@ -4,6 +4,8 @@ connections are forgotten."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Awaitable, Callable
 
 import pytest
@@ -91,3 +93,27 @@ def test_shortest_limit_must_be_positive() -> None:
 
     with pytest.raises(ValueError, match="shortest_limit_s"):
         trio.run(make)
+
+
+def test_peeking_a_live_connection_needs_no_free_descriptor() -> None:
+    """With every descriptor in use (as when many clients hold sends), a connected client is
+    still seen as connected; a closed one as gone. In a child: it exhausts its own fd limit."""
+    code = """
+import resource, socket, trio
+from sim.emulator._deadlines import peer_has_gone
+live, client = socket.socketpair()
+gone, closer = socket.socketpair()
+closer.close()
+resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
+held = []
+try:
+    while True:
+        held.append(open("/dev/null"))
+except OSError:
+    pass
+print(peer_has_gone(trio.socket.from_stdlib_socket(live)),
+      peer_has_gone(trio.socket.from_stdlib_socket(gone)))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=True)
+    assert done.stdout.split() == ["False", "True"], done.stderr

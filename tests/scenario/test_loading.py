@@ -194,7 +194,8 @@ def test_validate_describes_small_shares_and_notes_what_run_refuses(
     assert "APNS 99.5%, EMAIL 0.5%" in out and "note:" not in out
     switched = text.replace("[channels]\n", "[channels]\nfailure_marks_inactive = true\n")
     assert validate_main(argparse.Namespace(file=str(write(tmp_path, switched)))) == 0
-    assert "note: pinsim run refuses channels.failure_marks_inactive" in capsys.readouterr().out
+    assert "note: pinsim run and plan refuse channels.failure_marks_inactive" in (
+        capsys.readouterr().out)
 
 
 @pytest.mark.parametrize("change, expected", [

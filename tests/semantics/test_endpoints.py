@@ -77,9 +77,10 @@ def test_empty_endpoint_id_is_a_bad_request_for_every_operation(client: Any, app
         getattr(client, operation)(ApplicationId=app_id, EndpointId="", **extra)
 
 
-def test_get_missing_endpoint_is_not_found(client: Any, app_id: str) -> None:
+@pytest.mark.parametrize("endpoint_id", ["missing", "a$b"])
+def test_get_missing_endpoint_is_not_found(client: Any, app_id: str, endpoint_id: str) -> None:
     with pytest.raises(client.exceptions.NotFoundException):
-        get(client, app_id, "missing")
+        get(client, app_id, endpoint_id)  # an id no write could store is not there either
 
 
 def test_delete_endpoint_returns_it_as_it_was(client: Any, app_id: str) -> None:
