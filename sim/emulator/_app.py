@@ -167,24 +167,9 @@ class Emulator:
             stats.in_flight += 1
             counted = True
             response, release_s = self._pinpoint(request, path, query)
-            if release_s is not None:  # real-time pacing: it leaves when its sends complete
-                with trio.CancelScope() as held:
-                    self.held_scopes.add(held)
-                    try:
-                        await trio.sleep_until(release_s)
-                    except trio.Cancelled:
-                        if not held.cancel_called:  # the connection's: its client went away
-                            stats.record_request(response.stats_key, CLIENT_CLOSED_STATUS,
-                                                 None)
-                        raise
-                    finally:
-                        self.held_scopes.discard(held)
-                if held.cancelled_caught:  # counted under its operation, as it was served
-                    return error_response(
-                        503, SERVICE_UNAVAILABLE_TYPE, "The emulator shut down before this "
-                        "request's simulated deliveries completed (its stats count them)",
-                        self._ops_request_id(), response.stats_key, close=True)
-            return response
+            if release_s is None:
+                return response
+            return await self._hold(response, release_s)
         except Exception:
             log.exception("unexpected error answering %s %s", request.method,
                           request.target[:200])
@@ -193,6 +178,26 @@ class Emulator:
         finally:
             if counted:
                 stats.in_flight -= 1
+
+    async def _hold(self, response: OutgoingResponse, release_s: float) -> OutgoingResponse:
+        """Real-time pacing: ``response`` leaves when its sends complete, or as a 503 when
+        shutdown refuses held sends (counted under its operation, as it was served). If the
+        connection is cancelled meanwhile (its client went away), it is counted as 499."""
+        with trio.CancelScope() as held:
+            self.held_scopes.add(held)
+            try:
+                await trio.sleep_until(release_s)
+            except trio.Cancelled:
+                if not held.cancel_called:  # the connection's cancellation, not shutdown's
+                    self.stats.record_request(response.stats_key, CLIENT_CLOSED_STATUS, None)
+                raise
+            finally:
+                self.held_scopes.discard(held)
+        if not held.cancelled_caught:
+            return response
+        return error_response(503, SERVICE_UNAVAILABLE_TYPE, "The emulator shut down before "
+                              "this request's simulated deliveries completed (its stats count "
+                              "them)", self._ops_request_id(), response.stats_key, close=True)
 
     def _pinpoint(self, request: IncomingRequest, path: str, query: str
                   ) -> tuple[OutgoingResponse, float | None]:
