@@ -15,6 +15,8 @@ endpoint id) is counted under ``NONE``.
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import msgspec
 import numpy as np
 import numpy.typing as npt
@@ -100,12 +102,12 @@ class EmulatorStats:
         self._latency = HistogramSet()  # microseconds, 1 us .. 1 h, 3 significant digits
         self._simulated = HistogramSet()  # by send operation
         self._delivery = HistogramSet()  # by channel type
-        self._pending_latency_s: dict[str, list[float]] = {}
+        self._pending_latency_s: defaultdict[str, list[float]] = defaultdict(list)
         self._pending_latencies = 0
         # the traces' arrays themselves (a SendTrace is a value its maker does not reuse), not
         # the traces: those hold every recipient's address, megabytes over a flush period
         self._pending_sends: list[tuple[U8, U8, F64]] = []
-        self._pending_completion_s: dict[str, list[float]] = {}
+        self._pending_completion_s: defaultdict[str, list[float]] = defaultdict(list)
         self._pending_recipients = 0
 
     def record_request(self, operation: str, status: int, latency_s: float | None) -> None:
@@ -116,10 +118,7 @@ class EmulatorStats:
         by_status[status] = by_status.get(status, 0) + 1
         if latency_s is None:
             return
-        pending = self._pending_latency_s.get(operation)
-        if pending is None:
-            pending = self._pending_latency_s[operation] = []
-        pending.append(latency_s)
+        self._pending_latency_s[operation].append(latency_s)
         self._pending_latencies += 1
         if self._pending_latencies >= self.FLUSH_EVERY:
             self._flush_latencies()
@@ -128,29 +127,18 @@ class EmulatorStats:
         """Count the per-recipient outcomes of a send by channel and DeliveryStatus, and its
         simulated latencies."""
         self._pending_sends.append((trace.channel_codes, trace.status_codes, trace.latency_s))
-        pending = self._pending_completion_s.get(operation)
-        if pending is None:
-            pending = self._pending_completion_s[operation] = []
-        pending.append(trace.completion_s - trace.started_s)
+        self._pending_completion_s[operation].append(trace.completion_s - trace.started_s)
         self._pending_recipients += len(trace.status_codes)
         if self._pending_recipients >= self.FLUSH_EVERY * 16:
             self._flush_sends()
 
     def _flush_latencies(self) -> None:
-        everything = self._latency.histogram("all")
-        for operation, pending in self._pending_latency_s.items():
-            if pending:
-                latency_s = np.array(pending, dtype=np.float64)
-                self._latency.histogram(operation).record_s(latency_s)
-                everything.record_s(latency_s)
-                pending.clear()
+        _record_pending(self._latency, self._pending_latency_s,
+                        also=self._latency.histogram("all"))
         self._pending_latencies = 0
 
     def _flush_sends(self) -> None:
-        for operation, pending in self._pending_completion_s.items():
-            if pending:
-                self._simulated.histogram(operation).record_s(np.array(pending))
-                pending.clear()
+        _record_pending(self._simulated, self._pending_completion_s)
         if not self._pending_sends:
             return
         channel = np.concatenate([c for c, _, _ in self._pending_sends])
@@ -196,3 +184,16 @@ class EmulatorStats:
             latency_us={op: LatencySummary.of(h) for op, h in self._latency.items()},
             simulated_latency_us={op: LatencySummary.of(h) for op, h in self._simulated.items()},
             delivery_latency_us={ch: LatencySummary.of(h) for ch, h in self._delivery.items()})
+
+
+def _record_pending(histograms: HistogramSet, pending_s: dict[str, list[float]], *,
+                    also: LatencyHistogram | None = None) -> None:
+    """Record each key's pending latencies (seconds) in its histogram, and in ``also``, in one
+    numpy pass per key; then empty them."""
+    for key, pending in pending_s.items():
+        if pending:
+            latency_s = np.array(pending, dtype=np.float64)
+            histograms.histogram(key).record_s(latency_s)
+            if also is not None:
+                also.record_s(latency_s)
+            pending.clear()
