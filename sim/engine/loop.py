@@ -73,9 +73,10 @@ def run(scenario: Scenario, *, seed: int | None = None,
     wall_start = time.perf_counter()
     scenario = resolve_scenario(scenario)
     seed = scenario.seed if seed is None else seed
+    _check_modelled(scenario)  # before the population is drawn (millions of endpoints)
     seeds = RunSeeds.of(seed)
     table = build_population(scenario.population, seeds.rng(POPULATION))
-    _check_runnable(scenario, table)
+    _check_fan_out(scenario, table)
     arrival = scenario.workload.arrival
     think = (LatencySampler(arrival.think_time, seeds.rng(THINK_TIME))
              if isinstance(arrival, ClosedArrivals) else None)
@@ -102,11 +103,14 @@ class UnrunnableScenario(ValueError):
     """A valid scenario the engine cannot run, found before its first request."""
 
 
-def _check_runnable(scenario: Scenario, table: EndpointTable) -> None:
+def _check_modelled(scenario: Scenario) -> None:
     if scenario.channels.failure_marks_inactive:
         raise UnrunnableScenario(
             "channels.failure_marks_inactive: the engine does not model endpoints turned "
             "INACTIVE by failures during a run (pinsim serve and sim.Pinpoint do)")
+
+
+def _check_fan_out(scenario: Scenario, table: EndpointTable) -> None:
     most = scenario.workload.recipients_per_request.max_value()
     users = scenario.workload.operation == "send_users_messages"
     have = table.users if users else table.endpoints
