@@ -9,7 +9,7 @@ from sim.api import ChannelType, CreateApplicationRequest
 from sim.channels import ChannelProfile
 from sim.core.service import Service, ServiceConfig
 from sim.scenario.loading import load_channel_profiles
-from sim.scenario.profiles import SHIPPED_PROFILES_DIR, find_profile
+from sim.scenario.profiles import CHECKOUT_PROFILES_DIR, find_profile
 
 from ._environment import REPO_ROOT
 
@@ -24,9 +24,9 @@ def shipped_profiles() -> tuple[dict[str, ChannelProfile], str]:
     Returns the profiles and what was used (the file, or ``ideal``), for the results file.
     """
     try:
-        path = find_profile(PROFILE_NAME, [REPO_ROOT / SHIPPED_PROFILES_DIR])
+        path = find_profile(PROFILE_NAME, [CHECKOUT_PROFILES_DIR])  # not a cwd's copy
     except FileNotFoundError:
-        return {}, f"ideal (no {PROFILE_NAME}.toml in {SHIPPED_PROFILES_DIR})"
+        return {}, f"ideal (no {PROFILE_NAME}.toml in {CHECKOUT_PROFILES_DIR})"
     return load_channel_profiles(path), _shown(path)
 
 
