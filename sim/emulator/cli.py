@@ -23,12 +23,11 @@ import sys
 from pathlib import Path
 from typing import get_args
 
-import msgspec
 import trio
 
 from sim.core.service import ServiceConfig
 from sim.scenario import Scenario, load_scenario
-from sim.scenario.loading import load_channel_profiles
+from sim.scenario.loading import is_scenario_file, load_channel_profiles
 
 from ._config import (
     DEFAULT_ACCESS_KEY_ID,
@@ -88,7 +87,7 @@ def service_config(scenario: str | None, seed: int | None
     if scenario is None:
         return ServiceConfig(seed=seed or 0), None
     path = Path(scenario)
-    if path.suffix == ".toml" and path.is_file() and _is_scenario_file(path):
+    if path.suffix == ".toml" and path.is_file() and is_scenario_file(path):
         loaded = load_scenario(path)
         return ServiceConfig(
             seed=loaded.seed if seed is None else seed,
@@ -97,16 +96,6 @@ def service_config(scenario: str | None, seed: int | None
             updated_token_p=loaded.channels.updated_token_p,
             failure_marks_inactive=loaded.channels.failure_marks_inactive), loaded
     return ServiceConfig(seed=seed or 0, channels=load_channel_profiles(scenario)), None
-
-
-def _is_scenario_file(path: Path) -> bool:
-    """A scenario has a ``[population]`` table, a profile file has not; a file that is not
-    TOML at all is read as a scenario, whose loader places the syntax error in the file."""
-    try:
-        top_level = msgspec.toml.decode(path.read_bytes())
-    except msgspec.DecodeError:
-        return True
-    return isinstance(top_level, dict) and "population" in top_level
 
 
 def config_from_args(args: argparse.Namespace) -> EmulatorConfig:

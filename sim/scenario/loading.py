@@ -48,6 +48,16 @@ def load_profile_file(path: Path) -> dict[str, ChannelProfile]:
     return decoded.channels
 
 
+def is_scenario_file(path: Path) -> bool:
+    """A scenario has a ``[population]`` table, a profile file has not; a file that is not
+    TOML at all counts as a scenario, whose loader places the syntax error in the file."""
+    try:
+        top_level = msgspec.toml.decode(path.read_bytes())
+    except msgspec.DecodeError:
+        return True
+    return isinstance(top_level, dict) and "population" in top_level
+
+
 def load_channel_profiles(source: str | Path | Mapping[str, Any], search: Iterable[Path] = ()
                           ) -> dict[str, ChannelProfile]:
     """Channel profiles from a profile file (path or name: errors name its line and key) or
