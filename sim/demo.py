@@ -16,8 +16,11 @@ from collections import Counter
 from rich.console import Console
 from rich.table import Table
 
+from sim.channels import ChannelProfile
 from sim.client import Pinpoint
-from sim.scenario.profiles import find_profile
+from sim.core.service import ServiceConfig
+from sim.scenario import ScenarioError
+from sim.scenario.loading import load_channel_profiles
 
 CHANNELS = (("SMS", "+1555{:07d}"), ("GCM", "fcm-token-{:07d}"), ("APNS", "apns-token-{:07d}"),
             ("EMAIL", "user{:07d}@example.com"))
@@ -41,14 +44,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    profiles = None
+    channels: dict[str, ChannelProfile] = {}
     if args.profiles != "none":
         try:
-            profiles = str(find_profile(args.profiles))
-        except FileNotFoundError as exc:
+            channels = load_channel_profiles(args.profiles)
+        except (FileNotFoundError, ScenarioError) as exc:
             print(f"pinsim demo: --profiles: {exc}", file=sys.stderr)
             return 2
-    client = Pinpoint(seed=args.seed, profiles=profiles)
+    client = Pinpoint(config=ServiceConfig(seed=args.seed, channels=channels))
     app_id = client.create_app(CreateApplicationRequest={"Name": "demo"})["ApplicationResponse"][
         "Id"]
     ids = []
@@ -69,7 +72,8 @@ def main(args: argparse.Namespace) -> int:
             counts[channel, result["DeliveryStatus"]] += 1
         trace = client.last_trace()
         worst_s = max(worst_s, trace.completion_s - trace.started_s)
-    title = f"demo campaign: {len(ids)} endpoints, seed {args.seed}, profiles {profiles or 'ideal'}"
+    profiles = args.profiles if channels else "ideal"
+    title = f"demo campaign: {len(ids)} endpoints, seed {args.seed}, profiles {profiles}"
     table = Table(title=title, min_width=len(title))  # a title is not wrapped into the columns
     statuses = sorted({s for _, s in counts})
     table.add_column("channel")
