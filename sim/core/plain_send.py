@@ -57,3 +57,11 @@ def decode_message_request(body: bytes) -> MessageRequest:
 def plain_addresses(configs: Iterable[object]) -> bool:
     """Whether address configs came from the plain decode (one decode makes all of them)."""
     return type(next(iter(configs), None)) in CODE_BY_PLAIN_ADDRESS
+
+
+def escape_free(body: bytes) -> bool:
+    """Whether every string decoded from the JSON ``body`` is ASCII that JSON writes as it is:
+    without a backslash there is no escape sequence, and JSON allows neither a bare quote nor
+    a control character inside a string (msgspec refuses them). One C-level scan of the body
+    instead of a check of every address."""
+    return body.isascii() and b"\\" not in body

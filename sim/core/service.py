@@ -50,7 +50,7 @@ from sim.api.errors import BadRequest, NotFound
 from sim.channels import PERMANENT_FAILURE, ChannelProfile, ChannelState
 
 from .channel_types import CODE_BY_NAME
-from .plain_send import decode_message_request
+from .plain_send import decode_message_request, escape_free
 from .results import address_results, address_results_json, endpoint_results
 from .router import ChannelRouter
 from .sends import (
@@ -259,10 +259,11 @@ class Service:
     # -- sends ---------------------------------------------------------------------------
 
     def send_messages(self, app_id: str, request: MessageRequest, now_s: float,
-                      request_id: str | None = None, *, json_results: bool = False
-                      ) -> tuple[MessageResponse, SendTrace]:
+                      request_id: str | None = None, *, json_results: bool = False,
+                      plain_text: bool = False) -> tuple[MessageResponse, SendTrace]:
         """SendMessages. With ``json_results`` the response's ``Result`` may be a
-        ``msgspec.Raw`` holding the same JSON (for callers that only encode it: faster)."""
+        ``msgspec.Raw`` holding the same JSON (for callers that only encode it: faster);
+        ``plain_text`` says that no address needs escaping in JSON (see ``escape_free``)."""
         app = self.app(app_id)
         _check_content(request.MessageConfiguration, request.TemplateConfiguration)
         addresses = request.Addresses or {}
@@ -284,7 +285,8 @@ class Service:
         keys = list(addresses)
         result: Any = None
         if addresses:
-            json = json_results and not endpoints and address_results_json(outcome, keys)
+            json = json_results and not endpoints and address_results_json(
+                outcome, keys, plain_text=plain_text)
             result = msgspec.Raw(json) if json else dict(zip(
                 keys, address_results(outcome, n), strict=True))
         endpoint_result = dict(zip(endpoints, endpoint_results(outcome, expanded, range(
@@ -397,7 +399,7 @@ Params = Mapping[str, str]
 def _send(svc: Service, p: Params, q: Params, b: bytes, now: float, rid: str | None
           ) -> tuple[int, Any, SendTrace]:
     response, trace = svc.send_messages(p["application-id"], decode_message_request(b), now,
-                                        rid, json_results=True)
+                                        rid, json_results=True, plain_text=escape_free(b))
     return 200, response, trace
 
 

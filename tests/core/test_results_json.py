@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from sim.api import MessageResponse
 from sim.channels import PERMANENT_FAILURE, SUCCESSFUL, THROTTLED
+from sim.core.plain_send import escape_free
 from sim.core.results import address_results, address_results_json
 from sim.core.sends import Outcome
 
@@ -60,3 +61,33 @@ def test_typical_campaign_takes_the_fast_path() -> None:
                                 "StatusMessage": "MessageId: 0123456789abcdef0123456789ab0000"}
     assert decoded[keys[99]] == {"DeliveryStatus": "PERMANENT_FAILURE", "StatusCode": 410,
                                  "StatusMessage": "Unregistered"}
+
+
+@settings(max_examples=300)
+@given(addresses, outcomes)
+def test_addresses_of_an_escape_free_body_need_no_check(keys: list[str],
+                                                         rows: list[tuple[int, int, int]]
+                                                         ) -> None:
+    """When the request body proves the addresses plain (``escape_free``), skipping the
+    per-address check gives the Structs' encoding exactly; any address that JSON must escape
+    makes the body not escape-free."""
+    body = msgspec.json.encode({"Addresses": {k: {"ChannelType": "SMS"} for k in keys}})
+    needs_escaping = any(not k.isascii() or any(ord(c) < 0x20 or c in '"\\' for c in k)
+                         for k in keys)
+    assert escape_free(body) == (not needs_escaping)
+    if needs_escaping:
+        return
+    decoded = list(msgspec.json.decode(body)["Addresses"])
+    outcome = outcome_of(rows, len(keys))
+    fast = address_results_json(outcome, decoded, plain_text=True)
+    assert fast is not None
+    structs = dict(zip(decoded, address_results(outcome, len(keys)), strict=True))
+    assert encoded(msgspec.Raw(fast)) == encoded(structs)
+
+
+def test_escape_free_bodies() -> None:
+    assert escape_free(b'{"Addresses":{"+15555550100":{"ChannelType":"SMS"}}}')
+    assert escape_free(b'{"Addresses":{"a\x7fb":{"ChannelType":"PUSH"}}}')  # DEL: not escaped
+    assert not escape_free(b'{"Addresses":{"a\\"b":{"ChannelType":"PUSH"}}}')
+    assert not escape_free(b'{"Addresses":{"\\u0041":{"ChannelType":"PUSH"}}}')
+    assert not escape_free('{"Addresses":{"é":{"ChannelType":"PUSH"}}}'.encode())
