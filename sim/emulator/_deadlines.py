@@ -39,7 +39,7 @@ class Deadline:
 
     __slots__ = ("at_s", "closed", "entry", "peer", "scope")
 
-    def __init__(self, peer: trio.socket.SocketType | None = None) -> None:
+    def __init__(self, peer: socket.socket | None = None) -> None:
         self.at_s = math.inf
         """When the current phase must be over (trio time; inf: no limit now)."""
         self.scope = trio.CancelScope()
@@ -95,21 +95,14 @@ class DeadlineWatcher:
                     self._check_at(min(deadline.at_s, now_s + self.shortest_limit_s), deadline)
 
 
-def peer_has_gone(peer: trio.socket.SocketType) -> bool:
+def peer_has_gone(peer: socket.socket) -> bool:
     """Whether the client closed its side (FIN, also a half-close) or reset the connection,
-    without consuming a byte (a pipelined request stays for the connection to read). Peeks
-    through a second socket object on the same descriptor (not a duplicate: that could fail
-    for want of descriptors, just when many clients are held), since trio's socket only
-    offers waiting receives."""
-    fd = peer.fileno()
-    if fd < 0:
-        return True
-    probe = socket.socket(peer.family, peer.type, fileno=fd)
+    without consuming a byte (a pipelined request stays for the connection to read). ``peer``
+    is the connection's ``SocketIO.sock``: no descriptor is needed to peek, which matters
+    just when many clients are held and descriptors run out."""
     try:
-        return probe.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+        return peer.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
     except BlockingIOError:
         return False
     except OSError:
         return True
-    finally:
-        probe.detach()  # the descriptor stays the connection's

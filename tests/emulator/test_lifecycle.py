@@ -4,6 +4,7 @@ what is in flight, refuses the rest with 503 and writes the final stats atomical
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import struct
@@ -51,6 +52,37 @@ def test_half_request_gets_408_at_the_timeout_while_others_are_served() -> None:
         await stalled.aclose()
 
     run_on_mock_clock(scenario, request_timeout_s=7.5)
+
+
+def test_client_that_stops_reading_is_disconnected_at_the_send_timeout() -> None:
+    """A client pipelines sends with large answers and reads none: once the socket buffers
+    are full the answer being sent waits, and the connection is closed when that answer has
+    waited ``send_timeout_s``, while another client is served throughout."""
+    addresses = {f"+1555555{i:04d}": {"ChannelType": "SMS"} for i in range(100)}
+    big = json.dumps({"Addresses": addresses,
+                      "MessageConfiguration": {"SMSMessage": {"Body": "hi"}}}).encode()
+    request = request_bytes("POST", "/v1/apps/app/messages", big)
+
+    async def flood(stream: trio.SocketStream) -> None:
+        with contextlib.suppress(trio.BrokenResourceError):
+            for _ in range(400):  # 10 MB of answers: more than loopback buffers hold
+                await stream.send_all(request)
+
+    async def scenario(emulator: Emulator) -> None:
+        reader_gone = await trio.open_tcp_stream("127.0.0.1", emulator.port)
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(flood, reader_gone)
+            await trio.sleep(10.0)
+            assert emulator.stats.open_connections == 1
+            async with await TrioHttpClient.connect(emulator.port) as other:
+                assert (await other.request("GET", "/v1/apps")).status == 200
+            await trio.sleep(25.0)
+            assert emulator.stats.open_connections == 0
+        answered = emulator.report().requests["SendMessages"]["200"]
+        assert 0 < answered < 400
+        await reader_gone.aclose()
+
+    run_on_mock_clock(scenario, pacing="instant", app_ids=("app",), send_timeout_s=30.0)
 
 
 def test_idle_keep_alive_connection_is_closed_after_the_idle_timeout() -> None:
