@@ -6,8 +6,9 @@ included, and write a keep-alive response with the emulator's headers, built by 
 emulator keeps of a plain trio + h11 server's rate (the emulator itself frames requests of the
 common shape without h11, ``_fastpath``, and does its socket I/O with one trio schedule point
 per exchange instead of trio's two, ``_socket_io``; this server keeps h11 and trio's
-``SocketStream``, as the plain server the ratio is defined against). ``python -m sim.emulator._bare_floor --body-file F``
-prints ``listening on http://127.0.0.1:<port>`` once it accepts connections.
+``SocketStream``, as the plain server the ratio is defined against).
+``python -m sim.emulator._bare_floor --body-file F`` prints
+``listening on http://127.0.0.1:<port>`` once it accepts connections.
 """
 
 from __future__ import annotations
