@@ -99,13 +99,26 @@ async def _shutdown_on_signal(emulator: Emulator,
                               connections_scope: list[trio.CancelScope]) -> None:
     """The first SIGINT/SIGTERM drains (in-flight requests get the grace period); a second one
     refuses what is still held at once. Either way the final stats are written: the signals
-    stay caught until then, so a second Ctrl-C cannot interrupt the write."""
-    with trio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
-        async for signum in signals:
-            name = signal.Signals(signum).name
-            if not emulator.shutdown_requested.is_set():
-                log.info("received %s: shutting down", name)
-                emulator.request_shutdown()
-            else:
-                log.info("received %s again: refusing requests still in flight", name)
-                _refuse_now(emulator, connections_scope)
+    stay caught until then, so a second Ctrl-C cannot interrupt the write.
+
+    After a signal has started the shutdown, SIGINT and SIGTERM stay ignored for the rest of
+    the process (``handle_signals`` is for the process that owns the emulator, as ``pinsim
+    serve``): a second Ctrl-C that comes after the write, while trio winds down, would
+    otherwise end a clean shutdown in a KeyboardInterrupt traceback and a failing exit status.
+    """
+    received = False
+    try:
+        with trio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+            async for signum in signals:
+                received = True
+                name = signal.Signals(signum).name
+                if not emulator.shutdown_requested.is_set():
+                    log.info("received %s: shutting down", name)
+                    emulator.request_shutdown()
+                else:
+                    log.info("received %s again: refusing requests still in flight", name)
+                    _refuse_now(emulator, connections_scope)
+    finally:
+        if received:
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                signal.signal(signum, signal.SIG_IGN)

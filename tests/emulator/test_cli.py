@@ -143,6 +143,30 @@ def test_process_stops_on_signal_and_writes_final_stats(tmp_path: Path,
     assert stats["requests"]["GetApp"] == {"200": 1}
 
 
+def test_a_signal_after_a_signalled_shutdown_cannot_end_it_in_a_traceback(
+        tmp_path: Path) -> None:
+    """A second Ctrl-C may land after the final stats are written, while trio winds down (a
+    loaded machine, a terminal's process group): the process still exits cleanly."""
+    code = f"""
+import functools, os, signal, trio
+from pathlib import Path
+from sim.emulator import EmulatorConfig, serve
+config = EmulatorConfig(port=0, results_dir=Path({str(tmp_path)!r}), run_id="late")
+async def main():
+    async with trio.open_nursery() as nursery:
+        await nursery.start(functools.partial(serve, config, handle_signals=True))
+        os.kill(os.getpid(), signal.SIGINT)
+trio.run(main)
+os.kill(os.getpid(), signal.SIGINT)
+os.kill(os.getpid(), signal.SIGTERM)
+print("exited cleanly")
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert (done.returncode, done.stdout.strip()) == (0, "exited cleanly"), done.stderr
+    assert json.loads((tmp_path / "emulator" / "late" / "stats.json").read_text())["final"]
+
+
 @pytest.mark.parametrize("field, value", [("pacing", "fast"), ("auth", "basic"),
                                           ("quota_profile", "aws-1999"), ("port", 70000),
                                           ("request_timeout_s", 0.0)])
