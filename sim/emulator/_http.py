@@ -83,8 +83,13 @@ class _Phase(enum.Enum):
 _END_OF_MESSAGE = h11.EndOfMessage()
 
 
+@trio.lowlevel.enable_ki_protection  # type: ignore[untyped-decorator]  # untyped in trio 0.22
 async def serve_connection(stream: trio.abc.Stream, handler: RequestHandler) -> None:
-    """Serve requests on one connection until either side closes it."""
+    """Serve requests on one connection until either side closes it.
+
+    Protected from KeyboardInterrupt (a Ctrl-C reaches the main task instead): raised between
+    two lines here, it could skip ``SocketIO.release``, and the socket object's garbage
+    collection would then close a descriptor that trio still owns."""
     connection = _Connection(stream, handler)
     try:
         await connection.run()

@@ -16,6 +16,7 @@ import trio
 from sim.channels import ChannelProfile, ConstantLatency, Pool, RateLimit
 from sim.core.service import ServiceConfig
 from sim.emulator import Emulator
+from sim.emulator._responses import IncomingRequest, OutgoingResponse
 
 from .wire import (
     RawResponse,
@@ -337,3 +338,25 @@ def test_answer_to_a_client_that_reset_is_still_counted() -> None:
         assert report.in_flight == 0
 
     run_on_mock_clock(scenario, pacing="realtime", app_ids=("app",), service=SLOW_SMS)
+
+
+def test_connections_are_protected_from_keyboard_interrupt(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Ctrl-C goes to the main task, never into a connection: there it could skip the
+    release of the connection's socket object, whose collection would close a descriptor
+    trio still owns."""
+    protected: list[bool] = []
+    handle = Emulator.handle
+
+    async def spy(self: Emulator, request: IncomingRequest) -> OutgoingResponse:
+        protected.append(trio.lowlevel.currently_ki_protected())
+        return await handle(self, request)
+
+    monkeypatch.setattr(Emulator, "handle", spy)
+
+    async def scenario(emulator: Emulator) -> None:
+        async with await TrioHttpClient.connect(emulator.port) as client:
+            assert (await client.request("GET", "/v1/apps")).status == 200
+
+    run_on_mock_clock(scenario)
+    assert protected == [True]
