@@ -46,7 +46,7 @@ async def serve(config: EmulatorConfig, *, handle_signals: bool = False,
         connections_scope: list[trio.CancelScope] = []
         background.start_soon(emulator.deadlines.run)
         if handle_signals:  # lives until the final stats are written: see _shutdown_on_signal
-            background.start_soon(_shutdown_on_signal, emulator, connections_scope)
+            await background.start(_shutdown_on_signal, emulator, connections_scope)
         async with trio.open_nursery() as connections:
             connections_scope.append(connections.cancel_scope)
             async with trio.open_nursery() as accepting:
@@ -95,11 +95,14 @@ def _refuse_now(emulator: Emulator, connections_scope: list[trio.CancelScope]) -
         scope.deadline = min(scope.deadline, trio.current_time() + REFUSAL_S)
 
 
-async def _shutdown_on_signal(emulator: Emulator,
-                              connections_scope: list[trio.CancelScope]) -> None:
+async def _shutdown_on_signal(emulator: Emulator, connections_scope: list[trio.CancelScope],
+                              task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED
+                              ) -> None:
     """The first SIGINT/SIGTERM drains (in-flight requests get the grace period); a second one
     refuses what is still held at once. Either way the final stats are written: the signals
-    stay caught until then, so a second Ctrl-C cannot interrupt the write.
+    stay caught until then, so a second Ctrl-C cannot interrupt the write. They are caught
+    before ``serve`` reports that it listens, so a signal sent as soon as it does is a clean
+    shutdown too.
 
     After a signal has started the shutdown, SIGINT and SIGTERM stay ignored for the rest of
     the process (``handle_signals`` is for the process that owns the emulator, as ``pinsim
@@ -109,6 +112,7 @@ async def _shutdown_on_signal(emulator: Emulator,
     received = False
     try:
         with trio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+            task_status.started()
             async for signum in signals:
                 received = True
                 name = signal.Signals(signum).name

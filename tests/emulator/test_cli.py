@@ -143,10 +143,11 @@ def test_process_stops_on_signal_and_writes_final_stats(tmp_path: Path,
     assert stats["requests"]["GetApp"] == {"200": 1}
 
 
-def test_a_signal_after_a_signalled_shutdown_cannot_end_it_in_a_traceback(
+def test_signals_as_soon_as_it_listens_and_after_the_shutdown_end_cleanly(
         tmp_path: Path) -> None:
-    """A second Ctrl-C may land after the final stats are written, while trio winds down (a
-    loaded machine, a terminal's process group): the process still exits cleanly."""
+    """A signal sent as soon as ``serve`` says it listens is a clean shutdown (the signals are
+    caught by then), and a second Ctrl-C that lands after the final stats are written, while
+    trio winds down (a loaded machine, a terminal's process group), changes nothing."""
     code = f"""
 import functools, os, signal, trio
 from pathlib import Path
