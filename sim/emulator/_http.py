@@ -26,7 +26,8 @@ from __future__ import annotations
 import enum
 import logging
 import math
-from typing import Protocol
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar, cast
 
 import h11
 import trio
@@ -42,7 +43,7 @@ from ._responses import (
     IncomingRequest,
     OutgoingResponse,
 )
-from ._socket_io import SocketIO
+from ._socket_io import SocketIO, StreamIO
 
 log = logging.getLogger("sim.emulator")
 
@@ -81,9 +82,17 @@ class _Phase(enum.Enum):
 
 
 _END_OF_MESSAGE = h11.EndOfMessage()
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
-@trio.lowlevel.enable_ki_protection  # type: ignore[untyped-decorator]  # untyped in trio 0.22
+def _ki_protected(fn: _F) -> _F:
+    """``trio.lowlevel.enable_ki_protection``, typed the same on every trio this project
+    allows (it is untyped before trio 0.23)."""
+    protect: Any = trio.lowlevel.enable_ki_protection
+    return cast(_F, protect(fn))
+
+
+@_ki_protected
 async def serve_connection(stream: trio.abc.Stream, handler: RequestHandler) -> None:
     """Serve requests on one connection until either side closes it.
 
@@ -124,7 +133,7 @@ class _Connection:
         """Requests and answers go through it on a socket; released when the connection ends
         (made at the end of ``__init__``: nothing can fail before ``serve_connection`` owns it).
         """
-        self.io: trio.abc.Stream | SocketIO = self.socket_io or stream
+        self.io: SocketIO | StreamIO = self.socket_io or StreamIO(stream)
         self.limit.peer = self.socket_io.sock if self.socket_io else None
 
     async def run(self) -> None:
@@ -262,7 +271,7 @@ class _Connection:
             limit.at_s = self.clock.current_time() + self.config.idle_timeout_s
             handler.idle_scopes.add(scope)
             try:
-                data: bytes = await self.io.receive_some(RECEIVE_CHUNK_BYTES)
+                data = await self.io.receive_some(RECEIVE_CHUNK_BYTES)
             finally:
                 handler.idle_scopes.discard(scope)
             now_s = self.first_byte_s = self.clock.current_time()

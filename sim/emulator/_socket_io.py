@@ -85,3 +85,20 @@ class SocketIO:
     def release(self) -> None:
         """Let go of the descriptor without closing it (trio's stream closes it)."""
         self.sock.detach()
+
+
+class StreamIO:
+    """Any other ``trio.abc.Stream`` (tests' memory streams) with SocketIO's two calls; what it
+    receives is always ``bytes`` (trio's streams may give a ``bytearray``)."""
+
+    __slots__ = ("stream",)
+
+    def __init__(self, stream: trio.abc.Stream) -> None:
+        self.stream = stream
+
+    async def receive_some(self, max_bytes: int) -> bytes:
+        data = await self.stream.receive_some(max_bytes)
+        return data if type(data) is bytes else bytes(data)
+
+    async def send_all(self, data: bytes) -> None:
+        await self.stream.send_all(data)
