@@ -36,7 +36,7 @@ from sim.api.errors import BadRequest, PayloadTooLarge
 
 from ._config import EmulatorConfig
 from ._deadlines import Deadline, DeadlineWatcher
-from ._fastpath import METHODS, NEED_DATA, REASONS, FastHead, parse_head, response_bytes
+from ._fastpath import METHODS, NEED_DATA, REASONS, FastHead, HeadReader, response_bytes
 from ._responses import (
     HTTP_VERSION_TYPE,
     REQUEST_TIMEOUT_TYPE,
@@ -129,6 +129,7 @@ class _Connection:
         self.buffer: bytes | bytearray = b""
         """Bytes received on the fast path and not yet served (handed to h11 on leaving it)."""
         self.peer_closed = False
+        self.heads = HeadReader(config.max_header_bytes)
         self.socket_io = SocketIO(stream) if isinstance(stream, trio.SocketStream) else None
         """Requests and answers go through it on a socket; released when the connection ends
         (made at the end of ``__init__``: nothing can fail before ``serve_connection`` owns it).
@@ -195,11 +196,12 @@ class _Connection:
         while True:
             if self.buffer:  # pipelined: its first byte is here (else the idle receive notes it)
                 self.first_byte_s = self.clock.current_time()
-            head = parse_head(self.buffer, config.max_header_bytes) if self.buffer else NEED_DATA
+            heads = self.heads
+            head = heads.read(self.buffer) if self.buffer else NEED_DATA
             while head is NEED_DATA:
                 if not await self._receive_into_buffer():
                     return bool(self.buffer)  # a partial request and EOF: h11 judges it
-                head = parse_head(self.buffer, config.max_header_bytes)
+                head = heads.read(self.buffer)
             if not isinstance(head, FastHead) or head.body_bytes > config.max_body_bytes:
                 return True
             end = head.body_start + head.body_bytes

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.emulator import EmulatorThread
-from sim.emulator._fastpath import NEED_DATA, FastHead, parse_head, response_bytes
+from sim.emulator._fastpath import NEED_DATA, FastHead, HeadReader, parse_head, response_bytes
 
 from .wire import RawResponse, parse_response
 
@@ -101,6 +101,30 @@ def test_the_fast_path_only_decides_what_h11_decides_the_same_way(data: bytes) -
         assert fast.headers == list(request.headers)
         body = data[fast.body_start:fast.body_start + fast.body_bytes]
         assert body == b"".join(e.data for e in events[1:] if isinstance(e, h11.Data))
+
+
+@settings(max_examples=300, deadline=None)
+@given(request_data(), request_data())
+def test_a_remembered_head_reads_as_a_fresh_parse_would(first: bytes, second: bytes) -> None:
+    """HeadReader answers exactly what parse_head does, whatever came before: also when the
+    second buffer starts with the first one's bytes (a repeated head, a pipelined request)."""
+    reader = HeadReader(MAX_HEAD)
+    assert reader.read(first) == parse_head(first, MAX_HEAD)
+    for data in (second, first + second, first):
+        assert reader.read(data) == parse_head(data, MAX_HEAD)
+
+
+def test_a_repeated_head_is_not_parsed_again() -> None:
+    head = b"POST /v1/apps/a/messages HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\n"
+    reader = HeadReader(MAX_HEAD)
+    first = reader.read(head + b"{}")
+    assert isinstance(first, FastHead)
+    assert reader.read(head + b"[]" + head) is first  # same bytes: the same head, unparsed
+    other = reader.read(head.replace(b"Host: h", b"Host: g") + b"{}")
+    assert isinstance(other, FastHead) and other is not first
+    reader.read(head)
+    longer = head[:-2] + b"X-Trace: 1\r\n\r\n{}"  # the same lines and one more
+    assert reader.read(longer) == parse_head(longer, MAX_HEAD) != first
 
 
 def test_the_requests_clients_send_take_the_fast_path() -> None:
