@@ -39,7 +39,7 @@ class Deadline:
 
     __slots__ = ("at_s", "closed", "entry", "peer", "scope")
 
-    def __init__(self, peer: socket.socket | None = None) -> None:
+    def __init__(self) -> None:
         self.at_s = math.inf
         """When the current phase must be over (trio time; inf: no limit now)."""
         self.scope = trio.CancelScope()
@@ -48,7 +48,7 @@ class Deadline:
         """Set when the connection is done; the watcher then forgets it."""
         self.entry = -1
         """Which heap entry is live (set by the watcher; older entries are dropped)."""
-        self.peer = peer
+        self.peer: socket.socket | None = None
         """The connection's socket, peeked at while it is answered (None: not a socket)."""
 
 
