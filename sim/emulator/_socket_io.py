@@ -22,8 +22,9 @@ the descriptor; the connection does it in its ``finally``.
 
 from __future__ import annotations
 
-import contextlib
 import socket
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import trio
 
@@ -31,6 +32,8 @@ checkpoint_if_cancelled = trio.lowlevel.checkpoint_if_cancelled
 cancel_shielded_checkpoint = trio.lowlevel.cancel_shielded_checkpoint
 wait_readable = trio.lowlevel.wait_readable
 wait_writable = trio.lowlevel.wait_writable
+_Arg = TypeVar("_Arg")
+_Result = TypeVar("_Result")
 
 
 class SocketIO:
@@ -52,13 +55,7 @@ class SocketIO:
         try:
             data = sock.recv(max_bytes)
         except BlockingIOError:
-            while True:
-                await wait_readable(sock)
-                try:
-                    data = sock.recv(max_bytes)
-                    break
-                except BlockingIOError:
-                    pass
+            data = await _when_ready(wait_readable, sock, sock.recv, max_bytes)
         else:
             if not self._yielded:
                 await cancel_shielded_checkpoint()
@@ -76,15 +73,25 @@ class SocketIO:
         if sent < len(data):
             view = memoryview(data)
             while sent < len(view):
-                await wait_writable(sock)
-                with contextlib.suppress(BlockingIOError):  # readiness can be spurious
-                    sent += sock.send(view[sent:])
+                sent += await _when_ready(wait_writable, sock, sock.send, view[sent:])
         await cancel_shielded_checkpoint()
         self._yielded = True
 
     def release(self) -> None:
         """Let go of the descriptor without closing it (trio's stream closes it)."""
         self.sock.detach()
+
+
+async def _when_ready(wait: Callable[[socket.socket], Awaitable[None]], sock: socket.socket,
+                      operation: Callable[[_Arg], _Result], argument: _Arg) -> _Result:
+    """``operation(argument)`` once ``wait`` says the socket is ready (cancellable), waiting
+    again while readiness turns out spurious."""
+    while True:
+        await wait(sock)
+        try:
+            return operation(argument)
+        except BlockingIOError:
+            pass
 
 
 class StreamIO:
